@@ -1,0 +1,99 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from network.views import ConfirmEmailView
+
+from . import views
+
+admin.site.site_header = _("Kommune 360° – Verwaltung")
+admin.site.site_title = _("Kommune 360°")
+admin.site.index_title = _("Übersicht")
+# The admin login goes through allauth's rate-limited login (and its two-factor step).
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+def placeholder(title: str, description: str):
+    return views.PlaceholderView.as_view(title=title, description=description)
+
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "impressum/", TemplateView.as_view(template_name="pages/impressum.html"), name="impressum"
+    ),
+    path(
+        "datenschutz/",
+        TemplateView.as_view(template_name="pages/datenschutz.html"),
+        name="datenschutz",
+    ),
+    path(
+        "barrierefreiheit/",
+        TemplateView.as_view(template_name="pages/barrierefreiheit.html"),
+        name="barrierefreiheit",
+    ),
+    path(
+        "konto/confirm-email/<str:key>/",
+        ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
+    path("konto/", include("allauth.urls")),
+    path("netzwerk/", include("network.urls")),
+    path("admin/", admin.site.urls),
+    # Sections whose apps land with later issues: a friendly page instead of a 404.
+    path(
+        "thesen/",
+        placeholder(
+            _("Thesen"), _("Die vier Thesen der Initiative kommen hier bald zur Diskussion.")
+        ),
+        name="theses-placeholder",
+    ),
+    path(
+        "blog/",
+        placeholder(_("Aktuelles"), _("Hier erscheinen bald Neuigkeiten aus dem Netzwerk.")),
+        name="blog-placeholder",
+    ),
+    path(
+        "veranstaltungen/",
+        placeholder(
+            _("Veranstaltungen"),
+            _("Herbstforum, Barcamps und Werkstattgespräche folgen hier bald."),
+        ),
+        name="events-placeholder",
+    ),
+    path(
+        "foren/",
+        placeholder(_("Foren"), _("Die Foren des Netzwerks werden gerade eingerichtet.")),
+        name="forums-placeholder",
+    ),
+    path(
+        "selbstcheck/",
+        placeholder(
+            _("Selbstcheck"),
+            _("Der Selbstcheck zur integrierten Planung für Kinder und Familien folgt bald."),
+        ),
+        name="selfcheck-placeholder",
+    ),
+    path(
+        "suche/",
+        placeholder(_("Suche"), _("Die Volltextsuche über alle Inhalte folgt bald.")),
+        name="search-placeholder",
+    ),
+    path(
+        "newsletter/",
+        placeholder(
+            _("Newsletter"),
+            _("Der Newsletter für kommunale Gestalter:innen – die Anmeldung öffnet bald."),
+        ),
+        name="newsletter-placeholder",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,70 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import Error as DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from .home import home_blocks
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(blocks=home_blocks(self.request), **kwargs)
+
+
+class PlaceholderView(TemplateView):
+    """A section of the navigation whose app has not landed yet: say so, never 404."""
+
+    template_name = "pages/placeholder.html"
+    title = ""
+    description = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, description=self.description, **kwargs)
+
+
+def _database_ok() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        logger.warning("healthz: Datenbank nicht erreichbar", exc_info=True)
+        connection.close_if_unusable_or_obsolete()
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        return "ok"
+    except redis.RedisError:
+        return "error"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = "ok" if _database_ok() else "error"
+    broker = _broker_state()
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"database": database, "broker": broker}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
