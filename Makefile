@@ -12,12 +12,14 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 run: install assets
 	@mkdir -p var/mail var/media
+	$(DEV_ENV) $(BIN)/python manage.py compile_translations
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Kommune 360° läuft auf http://127.0.0.1:8000 (Mails unter var/mail/, Strg+C beendet)."
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev assets chromium check-services lint
+	$(BIN)/python manage.py compile_translations --settings=k360.settings_test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run --settings=k360.settings_test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from network.views import ConfirmEmailView
+from network.views import ConfirmEmailView, LoginView
 
 from . import views
 
@@ -36,6 +36,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/barrierefreiheit.html"),
         name="barrierefreiheit",
     ),
+    path("konto/login/", LoginView.as_view(), name="account_login"),
     path(
         "konto/confirm-email/<str:key>/",
         ConfirmEmailView.as_view(),

@@ -38,3 +38,14 @@ class ConfirmEmailView(allauth_views.ConfirmEmailView):
         if getattr(self, "object", None) is None and response.status_code == 200:
             response.status_code = 404
         return response
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login; a rate-limited attempt answers 429 Too Many Requests."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        if "too_many_login_attempts" in codes:
+            response.status_code = 429
+        return response

@@ -1,0 +1,55 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from network.models import Municipality, Organisation, Sector, User
+
+PASSWORD = "sicheres-Passwort-42"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    name = factory.Sequence(lambda n: f"Musterstadt {n}")
+    slug = factory.Sequence(lambda n: f"musterstadt-{n}")
+    kind = Municipality.Kind.KREISFREIE_STADT
+    bundesland = "05"
+    ags = factory.Sequence(lambda n: f"05{n:06d}")
+    population = 100_000
+    latitude = "51.50000"
+    longitude = "7.00000"
+    is_partner = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    sector = Sector.VERWALTUNG
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """A member with a verified primary email, as after allauth's confirmation."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+        if create:
+            obj.save()
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.set(Group.objects.filter(name__in=extracted))
