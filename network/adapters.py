@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from k360.mail import email_send_rendered
 
@@ -6,6 +10,13 @@ from k360.mail import email_send_rendered
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Route allauth's emails through the platform's outbox and Celery."""
+        # Without django.contrib.sites allauth would greet from the request's host name.
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name="Kommune 360°", domain=urlsplit(settings.SITE_URL).netloc
+            ),
+        }
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):

@@ -56,3 +56,17 @@ def test_deploy_check_is_clean_with_production_values():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_is_clean_behind_a_tls_terminating_proxy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="False",
+        SECRET_KEY="x7#Qm2!vL9@pR4$tZ8^wN1&kJ6*hB3(dF5)gS0-cV2+yU7_eA4=iO9",
+        ALLOWED_HOSTS="kommune360.example",
+        SECURE_SSL_REDIRECT="False",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

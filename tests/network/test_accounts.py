@@ -30,6 +30,8 @@ def test_signup_confirm_and_login(client, mailoutbox, django_capture_on_commit_c
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject.startswith("[Kommune 360°]")
+    assert "Kommune 360°" in mailoutbox[0].body
+    assert "du " not in mailoutbox[0].body.lower()  # the platform says "Sie"
 
     link = confirmation_link(mailoutbox[0])
     page = client.get(link)
