@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from network import views as network_views
 from network.views import ConfirmEmailView, LoginView
 
 from . import views
@@ -44,6 +45,9 @@ urlpatterns = [
     ),
     path("konto/", include("allauth.urls")),
     path("netzwerk/", include("network.urls")),
+    path("profil/", network_views.ProfileUpdateView.as_view(), name="profile"),
+    path("profil/daten/", network_views.my_data, name="my-data"),
+    path("profil/loeschen/", network_views.account_delete, name="account-delete"),
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
     path(

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from .models import Municipality, Organisation, Sector, User
+from .models import MembershipApplication, Municipality, Organisation, Sector, User
 
 DEMO_PASSWORD = "kommune360"
 
@@ -233,6 +234,36 @@ MEMBERS = [
 ]
 
 
+# Most profiles are for members only; some are public, one is hidden.
+VISIBILITY = {
+    "sophie.brandt@example.org": User.Visibility.PUBLIC,
+    "lena.hartwig@example.org": User.Visibility.PUBLIC,
+    "hannes.voigt@example.org": User.Visibility.HIDDEN,
+}
+
+# Open applications for staff to decide in the admin (fictional people).
+APPLICATIONS = [
+    (
+        "Tamara Weiß",
+        "tamara.weiss@example.org",
+        "Landkreis Vorpommern-Greifswald",
+        "Landkreis Vorpommern-Greifswald",
+        "Sozialplanerin",
+        Sector.VERWALTUNG,
+        "Wir bauen gerade eine Präventionskette auf und suchen Austausch mit erfahrenen Kommunen.",
+    ),
+    (
+        "Ole Brandes",
+        "ole.brandes@example.org",
+        "Kinderschutzbund Ortsverband",
+        "Lüneburg",
+        "Geschäftsführer",
+        Sector.ZIVILGESELLSCHAFT,
+        "Als freier Träger möchten wir früher in die Jugendhilfeplanung einbezogen werden.",
+    ),
+]
+
+
 def _account(email: str, name: str, **fields) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(email=email, defaults={"name": name, **fields})
     if created:
@@ -287,9 +318,34 @@ def seed(stdout=None) -> None:
             function=function,
             sector=sector,
             municipality=municipalities.get(municipality),
+            profile_visibility=VISIBILITY.get(email, User.Visibility.MEMBERS),
         )
         if created:
             user.topics.set([t.strip() for t in topics.split(",")])
+
+    member = User.objects.get(email="mitglied@example.org")
+    if not member.topics.exists():
+        member.topics.set(["Jugendhilfeplanung", "Präventionsketten", "Beteiligung"])
+        member.bio = (
+            "Plane seit zehn Jahren Jugendhilfe in Oberhausen und koordiniere unseren "
+            "Selbstcheck. Mich interessiert, wie Politik und Verwaltung früher ins Gespräch kommen."
+        )
+        member.save(update_fields=["bio"])
+
+    for name, email, organisation, municipality_name, function, sector, motivation in APPLICATIONS:
+        MembershipApplication.objects.get_or_create(
+            email=email,
+            defaults={
+                "name": name,
+                "organisation": organisation,
+                "municipality_name": municipality_name,
+                "function": function,
+                "sector": sector,
+                "motivation": motivation,
+                "consent_version": "2026-11",
+                "consent_at": timezone.now(),
+            },
+        )
 
     if stdout is not None:
         stdout.write(

@@ -145,7 +145,24 @@ class Municipality(models.Model):
             )
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "UserQuerySet":
+        """Profiles the viewer may see: a hidden one only to its owner and to staff."""
+        active = self.filter(is_active=True)
+        if viewer.is_authenticated and viewer.is_staff:
+            return active
+        if viewer.is_authenticated:
+            return active.filter(
+                models.Q(profile_visibility__in=[User.Visibility.MEMBERS, User.Visibility.PUBLIC])
+                | models.Q(pk=viewer.pk)
+            )
+        return active.filter(profile_visibility=User.Visibility.PUBLIC)
+
+    def for_directory(self) -> "UserQuerySet":
+        return self.select_related("municipality", "organisation").prefetch_related("topics")
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -260,3 +277,91 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class MembershipApplicationQuerySet(models.QuerySet):
+    def open(self) -> "MembershipApplicationQuerySet":
+        return self.filter(status=MembershipApplication.Status.OPEN)
+
+
+class MembershipApplication(models.Model):
+    """An application to join the network, decided by staff in the admin."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        APPROVED = "approved", _("angenommen")
+        REJECTED = "rejected", _("abgelehnt")
+
+    name = models.CharField(_("Vor- und Nachname"), max_length=150)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.CharField(_("Organisation"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("Kommune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    municipality_name = models.CharField(_("Kommune (frei eingegeben)"), max_length=200, blank=True)
+    function = models.CharField(_("Funktion / Rolle"), max_length=200)
+    sector = models.CharField(_("Bereich"), max_length=20, choices=Sector)
+    motivation = models.TextField(_("Motivation"), max_length=3000)
+    consent_version = models.CharField(_("Version der Einwilligung"), max_length=20)
+    consent_at = models.DateTimeField(_("Einwilligung erteilt am"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(_("eingegangen am"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "network.User",
+        verbose_name=_("entschieden von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        "network.User",
+        verbose_name=_("angelegtes Konto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+
+    objects = MembershipApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Mitgliedsantrag")
+        verbose_name_plural = _("Mitgliedsanträge")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(status="open"),
+                name="membership_application_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def municipality_label(self) -> str:
+        return self.municipality.name if self.municipality else self.municipality_name
+
+
+class ContactMessage(models.Model):
+    """That one member wrote to another, kept to enforce the daily limit; not the text."""
+
+    sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contacts_sent")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contacts_received")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Kontaktnachricht")
+        verbose_name_plural = _("Kontaktnachrichten")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}"
