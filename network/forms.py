@@ -3,11 +3,12 @@ import uuid
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from .models import Bundesland, Municipality, Sector, User
 
@@ -140,12 +141,13 @@ class DirectoryFilterForm(forms.Form):
             return queryset.none()
         data = self.cleaned_data
         if query := data["q"].strip():
+            # The topic match as its own subquery: an OR across the tag join defeats the planner.
+            tagged = TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(User),
+                tag__name__icontains=query,
+            ).values("object_id")
             queryset = queryset.filter(
-                pk__in=User.objects.filter(
-                    Q(name__icontains=query)
-                    | Q(function__icontains=query)
-                    | Q(topics__name__icontains=query)
-                ).values("pk")
+                Q(name__icontains=query) | Q(function__icontains=query) | Q(pk__in=tagged)
             )
         if data["sector"]:
             queryset = queryset.filter(sector=data["sector"])

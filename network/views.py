@@ -57,15 +57,17 @@ class NetworkView(TemplateView):
 class MunicipalityDetailView(DetailView):
     model = Municipality
     template_name = "network/municipality_detail.html"
+    # The page shows a first handful; the directory, filtered by the municipality, has all.
+    members_shown = 24
 
     def get_context_data(self, **kwargs):
-        members = (
-            User.objects.visible_to(self.request.user)
-            .filter(municipality=self.object)
-            .for_directory()
-            .order_by("name")
+        visible = User.objects.visible_to(self.request.user).filter(municipality=self.object)
+        members = list(visible.for_directory().order_by("name", "pk")[: self.members_shown + 1])
+        return super().get_context_data(
+            members=members[: self.members_shown],
+            more_members=len(members) > self.members_shown,
+            **kwargs,
         )
-        return super().get_context_data(members=members, **kwargs)
 
 
 class MemberListView(LoginRequiredMixin, ListView):

@@ -53,3 +53,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.groups.set(Group.objects.filter(name__in=extracted))
+
+
+def bulk_members(count: int, topics: tuple[str, ...] = (), **fields) -> list[User]:
+    """Many members at once, for query-count tests at scale (no per-row signals)."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        User(email=f"bulk{start + n}@example.org", name=f"Mitglied {start + n:05d}", **fields)
+        for n in range(count)
+    )
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in topics]
+    content_type = ContentType.objects.get_for_model(User)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=content_type, object_id=user.pk)
+        for user in users
+        for tag in tags
+    )
+    return users

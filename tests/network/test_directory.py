@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from network.models import Sector, User
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, bulk_members
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +122,10 @@ def _queries(client, url) -> int:
 def test_directory_query_count_does_not_grow(member_client, url):
     municipality = MunicipalityFactory()
 
-    def add(count):
-        for user in UserFactory.create_batch(count, municipality=municipality):
-            user.topics.add("Präventionsketten", "Steuerung")
-
-    add(10)
+    topics = ("Präventionsketten", "Steuerung")
+    bulk_members(10, topics, municipality=municipality)
     small = _queries(member_client, url)
-    add(490)
+    bulk_members(490, topics, municipality=municipality)
     large = _queries(member_client, url)
     assert small == large
     assert large <= 10
@@ -137,11 +134,9 @@ def test_directory_query_count_does_not_grow(member_client, url):
 def test_municipality_page_query_count_does_not_grow(member_client):
     municipality = MunicipalityFactory(slug="jena", name="Jena")
     url = "/netzwerk/kommunen/jena/"
-    for user in UserFactory.create_batch(10, municipality=municipality):
-        user.topics.add("Bildung")
+    bulk_members(10, ("Bildung",), municipality=municipality)
     small = _queries(member_client, url)
-    for user in UserFactory.create_batch(490, municipality=municipality):
-        user.topics.add("Bildung")
+    bulk_members(490, ("Bildung",), municipality=municipality)
     large = _queries(member_client, url)
     assert small == large
     assert large <= 10
