@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from taggit.forms import TagWidget
 from taggit.models import Tag, TaggedItem
 
 from .models import Bundesland, Municipality, Sector, User
@@ -88,7 +89,7 @@ class ProfileForm(forms.ModelForm):
         labels = {"name": _("Vor- und Nachname")}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "topics": forms.TextInput(attrs={"list": "topic-suggestions"}),
+            "topics": TagWidget(attrs={"list": "topic-suggestions"}),
             "bio": forms.Textarea(attrs={"rows": 5}),
             "profile_visibility": forms.RadioSelect,
         }
@@ -104,6 +105,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipality"].empty_label = _("– keine –")
+        self.fields["organisation"].empty_label = _("– keine –")
         self.fields["sector"].choices = [("", _("– bitte wählen –")), *Sector.choices]
 
     def clean_avatar(self):
@@ -114,6 +117,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class DirectoryFilterForm(forms.Form):
+    hide_optional = True  # every filter is optional; saying so on each would be noise
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     sector = forms.ChoiceField(
         label=_("Bereich"), required=False, choices=[("", _("alle")), *Sector.choices]
