@@ -21,7 +21,7 @@ Attachment = tuple[str, bytes | str, str]
 
 def render_email(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render email/<template>.subject.txt, .txt and (if present) .html in German."""
-    ctx = {"site_url": settings.SITE_URL, **context}
+    ctx = {"site_url": settings.SITE_URL, "contact_email": settings.K360_CONTACT_EMAIL, **context}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"email/{template}.subject.txt", ctx)
         text = render_to_string(f"email/{template}.txt", ctx)

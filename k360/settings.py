@@ -33,7 +33,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # The platform's own apps, in the order their demo content is seeded.
-K360_APPS = ["k360", "network"]
+K360_APPS = ["k360", "network", "forums"]
 
 INSTALLED_APPS = [
     *K360_APPS,

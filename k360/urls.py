@@ -45,18 +45,12 @@ urlpatterns = [
     ),
     path("konto/", include("allauth.urls")),
     path("netzwerk/", include("network.urls")),
+    path("", include("forums.urls")),
     path("profil/", network_views.ProfileUpdateView.as_view(), name="profile"),
     path("profil/daten/", network_views.my_data, name="my-data"),
     path("profil/loeschen/", network_views.account_delete, name="account-delete"),
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
-    path(
-        "thesen/",
-        placeholder(
-            _("Thesen"), _("Die vier Thesen der Initiative kommen hier bald zur Diskussion.")
-        ),
-        name="theses-placeholder",
-    ),
     path(
         "blog/",
         placeholder(_("Aktuelles"), _("Hier erscheinen bald Neuigkeiten aus dem Netzwerk.")),
@@ -69,11 +63,6 @@ urlpatterns = [
             _("Herbstforum, Barcamps und Werkstattgespräche folgen hier bald."),
         ),
         name="events-placeholder",
-    ),
-    path(
-        "foren/",
-        placeholder(_("Foren"), _("Die Foren des Netzwerks werden gerade eingerichtet.")),
-        name="forums-placeholder",
     ),
     path(
         "selbstcheck/",
