@@ -24,6 +24,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 @contextmanager
 def bench_database() -> Iterator[None]:
     settings_dict = connection.settings_dict
+    # As in production (settings.py): connections are kept, not reopened for every request.
+    settings_dict["CONN_MAX_AGE"] = 60
     settings_dict["TEST"] = {
         **settings_dict.get("TEST", {}),
         "NAME": f"test_{settings_dict['NAME']}_bench",

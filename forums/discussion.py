@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .forms import CommentForm
-from .models import Comment, Stance, Subscription, is_moderator
+from .models import Comment, CommentRow, Stance, Subscription, is_moderator
+from .rendering import Viewer, thread_html
 
 THREADS_PER_PAGE = 30
 SORTS = {
@@ -31,8 +32,9 @@ def register_comment_target(label: str) -> None:
 
 @dataclass
 class Thread:
-    root: Comment
-    comments: list[Comment] = field(default_factory=list)
+    root: CommentRow
+    comments: list[CommentRow] = field(default_factory=list)
+    html: str = ""
 
 
 def _roots(target, stance: str = ""):
@@ -80,10 +82,13 @@ def discussion_context(request: HttpRequest, target, *, form: CommentForm | None
         target, sort=sort, stance=stance, page_number=request.GET.get("seite")
     )
     user = request.user
-    for thread in threads:
-        for comment in thread.comments:
-            comment.editable_now = comment.can_edit(user)
     refusal = target.comment_refusal(user) if user.is_authenticated else None
+    moderator = is_moderator(user)
+    viewer = Viewer.for_request(
+        user, can_comment=user.is_authenticated and refusal is None, is_moderator=moderator
+    )
+    for thread in threads:
+        thread.html = thread_html(thread.comments, viewer)
     content_type = ContentType.objects.get_for_model(target)
     query: dict[str, Any] = {}
     if sort != DEFAULT_SORT:
@@ -105,7 +110,7 @@ def discussion_context(request: HttpRequest, target, *, form: CommentForm | None
         or CommentForm(stance_required=target.stance_required, prefix_id="neu"),
         "can_comment": user.is_authenticated and refusal is None,
         "comment_refusal": refusal,
-        "is_moderator": is_moderator(user),
+        "is_moderator": moderator,
         "is_subscribed": user.is_authenticated
         and Subscription.objects.filter(
             user=user, content_type=content_type, object_id=target.pk

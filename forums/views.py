@@ -23,6 +23,7 @@ from .discussion import (
 )
 from .forms import CommentForm, EditForm, FlagForm, HideForm, ReplyForm, TopicForm
 from .models import Comment, Forum, Thesis, Topic, is_moderator
+from .rendering import Viewer, comment_html
 
 
 def _target_or_404(content_type_id: int, object_id: int):
@@ -126,20 +127,11 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("text", error)
         else:
             if request.htmx:
-                comment = Comment.objects.select_related("author", "reply_to__author").get(
-                    pk=comment.pk
+                [comment] = Comment.objects.filter(pk=comment.pk).threads([comment.root_id])
+                viewer = Viewer.for_request(
+                    request.user, can_comment=True, is_moderator=is_moderator(request.user)
                 )
-                return render(
-                    request,
-                    "forums/includes/_comment.html",
-                    {
-                        "comment": comment,
-                        "just_posted": True,
-                        "target": target,
-                        "can_comment": True,
-                        "is_moderator": is_moderator(request.user),
-                    },
-                )
+                return HttpResponse(comment_html(comment, viewer, just_posted=True))
             messages.success(request, _("Ihre Antwort ist veröffentlicht."))
             return redirect(comment.get_absolute_url())
     elif parent.state != Comment.State.VISIBLE:

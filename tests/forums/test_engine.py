@@ -98,10 +98,10 @@ def test_threads_come_in_display_order_in_one_query(thesis, make_comment):
     reply_to_reply = make_comment(thesis, parent=reply_to_first, text="tiefer")
     late_reply = make_comment(thesis, parent=first, text="späte antwort")
     with CaptureQueriesContext(connection) as queries:
-        comments = list(Comment.objects.threads([second.pk, first.pk]))
-        names = [c.author_name for c in comments] + [c.reply_to for c in comments]
+        comments = Comment.objects.threads([second.pk, first.pk])
+        names = [c.author_name for c in comments] + [c.reply_to_name for c in comments]
     assert len(queries) == 1
-    assert names
+    assert all(names)
     assert [c.pk for c in comments] == [
         second.pk,
         first.pk,

@@ -167,3 +167,20 @@ def test_permission_matrix(client, actors, thesis, topic, make_comment, url, rol
         assert "/konto/login/" in response.url
     else:
         assert response.status_code == expected
+
+
+def test_deleting_an_account_keeps_comments_under_deleted_member(
+    client, member, password, thesis, make_comment
+):
+    mine = make_comment(thesis, author=member, text="Meine Sicht bleibt")
+    make_comment(thesis, parent=mine, text="Antwort darauf")
+    client.force_login(member)
+    exported = client.get("/profil/daten/").json()
+    assert exported["diskussion"]["kommentare"][0]["text"] == "Meine Sicht bleibt"
+    client.post("/profil/loeschen/", {"password": password})
+    mine.refresh_from_db()
+    assert mine.author is None
+    html = Client().get(thesis.get_absolute_url()).content.decode()
+    assert "Meine Sicht bleibt" in html
+    assert "gelöschtes Mitglied" in html
+    assert "Miriam Muster" not in html
