@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -44,9 +44,27 @@ def _roots(target, stance: str = ""):
     return roots
 
 
+class ThreadPaginator(Paginator):
+    """Pages of threads whose count came with the number of replies, in the same query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
 def threads_page(target, *, sort: str, stance: str, page_number) -> tuple[Page, list[Thread]]:
-    roots = _roots(target, stance).order_by(*SORTS[sort][1])
-    page = Paginator(roots.values_list("pk", flat=True), THREADS_PER_PAGE).get_page(page_number)
+    roots = _roots(target, stance)
+    totals = roots.aggregate(threads=Count("pk"), replies=Sum("reply_count"))
+    page = ThreadPaginator(
+        roots.order_by(*SORTS[sort][1]).values_list("pk", flat=True),
+        THREADS_PER_PAGE,
+        count=totals["threads"],
+    ).get_page(page_number)
+    page.comment_count = totals["threads"] + (totals["replies"] or 0)
     root_ids = list(page.object_list)
     threads: list[Thread] = []
     by_root: dict[int, Thread] = {}
