@@ -27,11 +27,12 @@ class Stance(models.TextChoices):
 
 
 def is_moderator(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_staff or any(g.name == "Moderation" for g in user.groups.all()))
-    )
+    if not (user.is_authenticated and user.is_active):
+        return False
+    # Asked several times per page (header, discussion, queue): look the groups up once.
+    if not hasattr(user, "_is_moderator"):
+        user._is_moderator = user.is_staff or user.groups.filter(name="Moderation").exists()
+    return user._is_moderator
 
 
 class ThesisQuerySet(models.QuerySet):

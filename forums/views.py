@@ -57,6 +57,23 @@ def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, template, {"message": message}, status=status)
 
 
+def _post_comment(
+    request: HttpRequest, form, **kwargs
+) -> tuple[Comment | None, HttpResponse | None]:
+    """Create the comment; a refusal becomes its response, a problem with the text an error."""
+    try:
+        return services.comment_create(
+            author=request.user, text=form.cleaned_data["text"], **kwargs
+        ), None
+    except PermissionDenied as error:
+        return None, _refused(request, str(error), 403)
+    except RateLimited as error:
+        return None, _refused(request, str(error), 429)
+    except ValidationError as error:
+        form.add_error("text", error)
+        return None, None
+
+
 class ThesisListView(ListView):
     template_name = "forums/thesis_list.html"
     context_object_name = "theses"
@@ -84,20 +101,12 @@ def comment_create(request: HttpRequest, content_type_id: int, object_id: int) -
     target = _visible_target(request, _target_or_404(content_type_id, object_id))
     form = CommentForm(request.POST, stance_required=target.stance_required, prefix_id="neu")
     if form.is_valid():
-        try:
-            comment = services.comment_create(
-                author=request.user,
-                target=target,
-                text=form.cleaned_data["text"],
-                stance=form.cleaned_data.get("stance", ""),
-            )
-        except PermissionDenied as error:
-            return _refused(request, str(error), 403)
-        except RateLimited as error:
-            return _refused(request, str(error), 429)
-        except ValidationError as error:
-            form.add_error("text", error)
-        else:
+        comment, refusal = _post_comment(
+            request, form, target=target, stance=form.cleaned_data.get("stance", "")
+        )
+        if refusal:
+            return refusal
+        if comment:
             messages.success(request, _("Ihr Beitrag ist veröffentlicht."))
             return redirect(comment.get_absolute_url())
     return render(
@@ -115,17 +124,10 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     target = parent.target
     form = ReplyForm(request.POST or None, parent_id=parent.pk)
     if request.method == "POST" and form.is_valid():
-        try:
-            comment = services.comment_create(
-                author=request.user, target=target, text=form.cleaned_data["text"], parent=parent
-            )
-        except PermissionDenied as error:
-            return _refused(request, str(error), 403)
-        except RateLimited as error:
-            return _refused(request, str(error), 429)
-        except ValidationError as error:
-            form.add_error("text", error)
-        else:
+        comment, refusal = _post_comment(request, form, target=target, parent=parent)
+        if refusal:
+            return refusal
+        if comment:
             if request.htmx:
                 [comment] = Comment.objects.filter(pk=comment.pk).threads([comment.root_id])
                 viewer = Viewer.for_request(

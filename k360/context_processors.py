@@ -14,8 +14,12 @@ NAVIGATION = [
 
 
 def site(request: HttpRequest) -> dict:
+    from forums.models import is_moderator
+
     path = request.path
     return {
+        # Lazy: evaluated (one query) only when a page for a logged-in member shows the header.
+        "is_moderator_user": lambda: is_moderator(request.user),
         "site_url": settings.SITE_URL,
         "contact_email": settings.K360_CONTACT_EMAIL,
         "navigation": [

@@ -148,25 +148,29 @@ def invitation_application(token: str) -> MembershipApplication:
     return application
 
 
-def _lock_open(applications) -> list[MembershipApplication]:
-    """Lock the open ones among the given applications, so a double click decides once."""
-    return list(
+def _decide_open(applications, *, decided_by: User, status: str) -> list[MembershipApplication]:
+    """Decide the open ones among the given applications; locked, so a double click counts once."""
+    decided = list(
         MembershipApplication.objects.select_for_update()
         .filter(pk__in=list(applications.values_list("pk", flat=True)))
         .filter(status=MembershipApplication.Status.OPEN)
         .order_by("pk")
     )
+    for application in decided:
+        application.status = status
+        application.decided_at = timezone.now()
+        application.decided_by = decided_by
+        application.save(update_fields=["status", "decided_at", "decided_by"])
+    return decided
 
 
 def applications_approve(*, applications, decided_by: User) -> int:
     """Approve open applications and email each an invitation link; returns how many."""
-    count = 0
     with transaction.atomic():
-        for application in _lock_open(applications):
-            application.status = MembershipApplication.Status.APPROVED
-            application.decided_at = timezone.now()
-            application.decided_by = decided_by
-            application.save(update_fields=["status", "decided_at", "decided_by"])
+        approved = _decide_open(
+            applications, decided_by=decided_by, status=MembershipApplication.Status.APPROVED
+        )
+        for application in approved:
             url = settings.SITE_URL + reverse(
                 "network:invitation", kwargs={"token": invitation_token(application)}
             )
@@ -179,26 +183,22 @@ def applications_approve(*, applications, decided_by: User) -> int:
                     "valid_days": INVITATION_MAX_AGE.days,
                 },
             )
-            count += 1
-    return count
+    return len(approved)
 
 
 def applications_reject(*, applications, decided_by: User) -> int:
     """Reject open applications with a polite email; returns how many."""
-    count = 0
     with transaction.atomic():
-        for application in _lock_open(applications):
-            application.status = MembershipApplication.Status.REJECTED
-            application.decided_at = timezone.now()
-            application.decided_by = decided_by
-            application.save(update_fields=["status", "decided_at", "decided_by"])
+        rejected = _decide_open(
+            applications, decided_by=decided_by, status=MembershipApplication.Status.REJECTED
+        )
+        for application in rejected:
             email_send(
                 template="network/application_rejected",
                 to=[application.email],
                 context={"application": application},
             )
-            count += 1
-    return count
+    return len(rejected)
 
 
 def invitation_accept(*, application: MembershipApplication, password: str) -> User:
