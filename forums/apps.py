@@ -10,10 +10,11 @@ class ForumsConfig(AppConfig):
         from k360.home import register_home_items
         from network.privacy import register_exporter
 
-        from . import services
+        from . import search, services
         from .models import Thesis
 
         register_exporter("diskussion", services.member_export)
         register_home_items(
             "theses", lambda request: Thesis.objects.published().with_comment_counts()[:4]
         )
+        search.register()

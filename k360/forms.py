@@ -1,5 +1,7 @@
+from django import forms
 from django.forms import BoundField, widgets
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 def _kern_class(widget: widgets.Widget) -> str:
@@ -31,3 +33,14 @@ class KernFormRenderer(TemplatesSetting):
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
     bound_field_class = KernBoundField
+
+
+class SearchForm(forms.Form):
+    # No max_length: a longer query is cut (k360.search.normalise), never refused.
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "maxlength": 200, "autocomplete": "off", "spellcheck": "true"}
+        ),
+    )

@@ -1,4 +1,7 @@
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,3 +47,54 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one object of any app, as its app's search registration builds it.
+
+    One table for everything keeps ranking, paging and the per-type counts to single queries.
+    The vector is computed by the database (k360.search) on every write; it and the GIN
+    indexes exist on PostgreSQL only, SQLite (make run) searches with a plain contains.
+    """
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("öffentlich")
+        MEMBERS = "members", _("nur für Mitglieder")
+        PRIVATE = "private", _("nur für die Mitglieder eines privaten Forums")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("Art"), max_length=20)
+    title = models.CharField(_("Titel"), max_length=300)
+    lead = models.TextField(_("Vorspann"), blank=True)
+    body = models.TextField(_("Text"), blank=True)
+    # Shown beside the title, not searched: a comment names its discussion here, so the
+    # discussion's title does not make every one of its comments a hit.
+    context = models.CharField(_("Zusammenhang"), max_length=300, blank=True)
+    url = models.CharField(_("Adresse"), max_length=500)
+    # Shown with the hit, and a gate: a document dated in the future is not found yet.
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    audience = models.CharField(_("sichtbar für"), max_length=10, choices=Audience)
+    forum = models.ForeignKey(
+        "forums.Forum", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Suchdokument")
+        verbose_name_plural = _("Suchdokumente")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="searchdocument_one_per_object"
+            )
+        ]
+        # Created on PostgreSQL only (see the migration); SQLite has no GIN.
+        indexes = [
+            GinIndex(fields=["search_vector"], name="searchdoc_vector_gin"),
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="searchdoc_title_trgm"),
+            GinIndex(OpClass(Upper("lead"), name="gin_trgm_ops"), name="searchdoc_lead_trgm"),
+            GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="searchdoc_body_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

@@ -33,7 +33,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # The platform's own apps, in the order their demo content is seeded.
-K360_APPS = ["k360", "network", "forums"]
+K360_APPS = ["k360", "network", "forums", "blog"]
 
 INSTALLED_APPS = [
     *K360_APPS,
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "django.contrib.postgres",
     "allauth",
@@ -111,8 +112,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-    # Sessions are read from Redis and written through to the database, which outlives it.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

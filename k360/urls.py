@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -9,6 +10,7 @@ from network import views as network_views
 from network.views import ConfirmEmailView, LoginView
 
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Kommune 360° – Verwaltung")
 admin.site.site_title = _("Kommune 360°")
@@ -45,17 +47,19 @@ urlpatterns = [
     ),
     path("konto/", include("allauth.urls")),
     path("netzwerk/", include("network.urls")),
+    path("blog/", include("blog.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("forums.urls")),
     path("profil/", network_views.ProfileUpdateView.as_view(), name="profile"),
     path("profil/daten/", network_views.my_data, name="my-data"),
     path("profil/loeschen/", network_views.account_delete, name="account-delete"),
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
-    path(
-        "blog/",
-        placeholder(_("Aktuelles"), _("Hier erscheinen bald Neuigkeiten aus dem Netzwerk.")),
-        name="blog-placeholder",
-    ),
     path(
         "veranstaltungen/",
         placeholder(
@@ -72,11 +76,7 @@ urlpatterns = [
         ),
         name="selfcheck-placeholder",
     ),
-    path(
-        "suche/",
-        placeholder(_("Suche"), _("Die Volltextsuche über alle Inhalte folgt bald.")),
-        name="search-placeholder",
-    ),
+    path("suche/", views.SearchView.as_view(), name="search"),
     path(
         "newsletter/",
         placeholder(

@@ -1,13 +1,16 @@
 import logging
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import Error as DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from . import search
+from .forms import SearchForm
 from .home import home_blocks
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,27 @@ class PlaceholderView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, description=self.description, **kwargs)
+
+
+class SearchView(TemplateView):
+    template_name = "search/search.html"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET)
+        form.is_valid()  # always valid: the one field is optional and unbounded
+        results = search.search(
+            form.cleaned_data.get("q", ""), self.request.user, self.request.GET.get("art")
+        )
+        context = {"form": form, "results": results, "min_length": search.MIN_QUERY_LENGTH}
+        if results.searched:
+            page = Paginator(results.hits, search.PAGE_SIZE).get_page(self.request.GET.get("seite"))
+            params = QueryDict(mutable=True)
+            params["q"] = results.query
+            context["kind_query"] = params.urlencode()
+            if results.kind:
+                params["art"] = results.kind
+            context.update(page_obj=page, hits=page.object_list, page_query=params.urlencode())
+        return super().get_context_data(**context, **kwargs)
 
 
 def _database_ok() -> bool:

@@ -73,3 +73,36 @@ def bulk_members(count: int, topics: tuple[str, ...] = (), **fields) -> list[Use
         for tag in tags
     )
     return users
+
+
+def _days_ago(days: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(days=days)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A published post (Aktuelles), public since yesterday unless told otherwise."""
+
+    class Meta:
+        model = "blog.Post"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Beitrag {n}")
+    slug = factory.Sequence(lambda n: f"beitrag-{n}")
+    lead = "Ein kurzer Vorspann."
+    body = "Ein **Text** mit Absatz."
+    status = "published"
+    published_at = factory.LazyFunction(lambda: _days_ago(1))
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.tags.add(*extracted)
+
+    @factory.post_generation
+    def authors(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.authors.add(*extracted)
