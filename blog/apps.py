@@ -11,9 +11,10 @@ class BlogConfig(AppConfig):
         from k360.home import register_home_items
         from network.privacy import register_exporter
 
-        from . import services
+        from . import search, services
         from .models import Post
 
         register_comment_target("blog.post")
         register_exporter("aktuelles", services.member_export)
         register_home_items("posts", lambda request: Post.objects.published().latest_first()[:3])
+        search.register()

@@ -201,6 +201,11 @@ class Post(models.Model):
     def comment_refusal(self, user) -> str | None:
         return None
 
+    @property
+    def search_audience(self) -> str | None:
+        """Who finds this post's comments in the search; None: nobody yet (k360.search)."""
+        return "public" if self.is_public else None
+
 
 class PostAttachment(models.Model):
     """A file offered for download with a post (a position paper, a presentation)."""

@@ -1,7 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,7 +77,12 @@ class SearchDocument(models.Model):
     forum = models.ForeignKey(
         "forums.Forum", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Title (A), lead (B) and body (C); the GIN index finds matches, ts_rank orders them.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and lead alone, kept in the row (the migration sets STORAGE MAIN and a small
+    # toast_tuple_target, so the long texts live out of line): ranking a very broad query over
+    # all its matches reads this small vector instead of every document's whole text.
+    head_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("Suchdokument")
@@ -88,13 +92,41 @@ class SearchDocument(models.Model):
                 fields=["content_type", "object_id"], name="searchdocument_one_per_object"
             )
         ]
-        # Created on PostgreSQL only (see the migration); SQLite has no GIN.
+        # Created on PostgreSQL only (see the migration).
         indexes = [
             GinIndex(fields=["search_vector"], name="searchdoc_vector_gin"),
-            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="searchdoc_title_trgm"),
-            GinIndex(OpClass(Upper("lead"), name="gin_trgm_ops"), name="searchdoc_lead_trgm"),
-            GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="searchdoc_body_trgm"),
+            # Title and lead matches of broad queries, when few (k360.search._Search._broad_ids).
+            GinIndex(fields=["head_vector"], name="searchdoc_head_gin"),
+            # Pages of very broad queries, newest first (k360.search._Search._broad_ids).
+            models.Index(
+                models.F("published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="searchdoc_newest",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class SearchTerm(models.Model):
+    """Every word the search has seen, for finding compound words by their parts.
+
+    `word` is the lower-case word with umlauts folded as the german stemmer folds them
+    ("praventionskette"), `lexeme` its stem as the search vectors hold it. A pg_trgm index on
+    `word` answers "which words contain 'jugendhilf'?", and the search adds their lexemes to
+    the full-text query: "Jugendhilfe" finds "Jugendhilfeplanung" through the GIN index.
+    Words are only added; one whose documents are gone merely widens a query by nothing.
+    """
+
+    word = models.CharField(_("Wort"), max_length=60, primary_key=True)
+    lexeme = models.CharField(_("Wortstamm"), max_length=60)
+
+    class Meta:
+        verbose_name = _("Suchwort")
+        verbose_name_plural = _("Suchwörter")
+        # Created on PostgreSQL only (see the migration).
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchterm_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

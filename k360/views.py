@@ -43,7 +43,12 @@ class SearchView(TemplateView):
         results = search.search(
             form.cleaned_data.get("q", ""), self.request.user, self.request.GET.get("art")
         )
-        context = {"form": form, "results": results, "min_length": search.MIN_QUERY_LENGTH}
+        context = {
+            "form": form,
+            "results": results,
+            "min_length": search.MIN_QUERY_LENGTH,
+            "kind_labels": [label for _kind, label in search.kinds()],
+        }
         if results.searched:
             page = Paginator(results.hits, search.PAGE_SIZE).get_page(self.request.GET.get("seite"))
             params = QueryDict(mutable=True)

@@ -28,7 +28,7 @@ def test_search_with_results(page, axe, thesis):
     page.get_by_label("Suchbegriff").fill("Jugendhilfe")
     page.get_by_role("button", name="Suchen").click()
     expect(page.get_by_role("status")).to_have_text("1 Treffer für „Jugendhilfe“")
-    expect(page.locator(".search-result mark").first).to_have_text("Jugendhilfe")
+    expect(page.locator(".search-result mark").first).to_have_text("Jugendhilfeplanung")
     page.get_by_role("link", name="These #1: Integrierte Planung").click()
     expect(page).to_have_url(f"{page.url.split('/thesen/')[0]}/thesen/these-1/")
     page.go_back()
