@@ -26,16 +26,12 @@ def _post_document(post: Post) -> search.SearchDoc | None:
     )
 
 
-def _post_saved(sender, instance: Post, raw=False, update_fields=None, **kwargs) -> None:
+def _post_saved(sender, instance: Post, raw=False, **kwargs) -> None:
     # Comments name their post and follow its publication.
-    if raw:
-        return
-    from forums.models import Comment
+    if not raw:
+        from forums.search import index_comments_of
 
-    comments = list(Comment.objects.for_target(instance).public().select_related("author"))
-    for comment in comments:
-        comment.target = instance
-    search.index_objects(comments)
+        index_comments_of(instance)
 
 
 def register() -> None:

@@ -93,10 +93,11 @@ def _thesis_saved(sender, instance: Thesis, raw=False, update_fields=None, **kwa
     # Statements and comments inherit the thesis' publication and name it in their titles.
     if not raw and _touches(update_fields, {"is_published", "opens_at", "number", "title"}):
         search.index_objects(instance.statements.select_related("thesis"))
-        _index_comments_of(instance)
+        index_comments_of(instance)
 
 
-def _index_comments_of(target) -> None:
+def index_comments_of(target) -> None:
+    """Re-index the visible comments of one target (any app's), e.g. when it is unpublished."""
     comments = list(Comment.objects.for_target(target).public().select_related("author"))
     for comment in comments:
         comment.target = target  # one target for all, not a query each
@@ -105,7 +106,7 @@ def _index_comments_of(target) -> None:
 
 def _topic_saved(sender, instance: Topic, raw=False, update_fields=None, **kwargs) -> None:
     if not raw and _touches(update_fields, {"forum", "title"}):
-        _index_comments_of(instance)
+        index_comments_of(instance)
 
 
 def _forum_saved(sender, instance: Forum, raw=False, **kwargs) -> None:

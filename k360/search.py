@@ -543,7 +543,7 @@ class _Search:
         percent of all documents are the slow case (about 0.1 s at page 50 of 50,000).
         """
         newest = [F("published_at").desc(nulls_last=True), F("pk").desc()]
-        visible = self.matching.model.objects.filter(self._visible)
+        visible = SearchDocument.objects.filter(self._visible)
         if self.kind:
             visible = visible.filter(kind=self.kind)
         in_head = Q(head_vector=self.search_query)
