@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from events.models import Report
 from forums.discussion import discussion_context
 from forums.markdown import render_markdown
 
@@ -28,13 +29,16 @@ class PostListView(ListView):
         query.pop(self.page_kwarg, None)
         filters = {key: value for key, value in self.filter_form.data.items() if value}
         filters.pop(self.page_kwarg, None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filter_form=self.filter_form,
             filter_query=query.urlencode(),
             is_filtered=bool(filters),
             categories=Category.choices,
             **kwargs,
         )
+        if not filters and context["page_obj"].number == 1:
+            context["reports"] = Report.objects.latest_public()
+        return context
 
 
 def _post_page(request: HttpRequest, post: Post, *, preview: bool) -> HttpResponse:

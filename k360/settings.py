@@ -33,7 +33,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # The platform's own apps, in the order their demo content is seeded.
-K360_APPS = ["k360", "network", "forums", "blog"]
+K360_APPS = ["k360", "network", "forums", "blog", "events"]
 
 INSTALLED_APPS = [
     *K360_APPS,
@@ -222,6 +222,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-emails": {"task": "k360.tasks.requeue_stale_emails", "schedule": 300.0},
     "purge-sent-emails": {"task": "k360.tasks.purge_sent_emails", "schedule": 24 * 3600.0},
+    "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
+    "purge-registration-data": {
+        "task": "events.tasks.purge_registration_data",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # Security. The production values follow from DEBUG being off; a proxy that terminates TLS

@@ -7,6 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from blog.models import Post
+from events.models import Event, Report
 from forums.models import Forum, Thesis, Topic
 from network.models import Municipality
 
@@ -29,6 +30,7 @@ class StaticSitemap(SiteSitemap):
             "home",
             "forums:thesis-list",
             "blog:post-list",
+            "events:event-list",
             "network:index",
             "forums:forum-list",
             "impressum",
@@ -76,6 +78,32 @@ class PostSitemap(SiteSitemap):
         return post.updated_at
 
 
+class EventSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Event.objects.published()
+            .filter(audience=Event.Audience.PUBLIC)
+            .only("slug", "updated_at")
+            .order_by("-starts_at", "-pk")
+        )
+
+    def lastmod(self, event: Event):
+        return event.updated_at
+
+
+class ReportSitemap(SiteSitemap):
+    def items(self):
+        return (
+            Report.objects.public()
+            .select_related("event")
+            .only("updated_at", "event__slug")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, report: Report):
+        return report.updated_at
+
+
 SITEMAPS = {
     "seiten": StaticSitemap,
     "thesen": ThesisSitemap,
@@ -83,4 +111,6 @@ SITEMAPS = {
     "foren": ForumSitemap,
     "themen": TopicSitemap,
     "aktuelles": PostSitemap,
+    "veranstaltungen": EventSitemap,
+    "dokumentationen": ReportSitemap,
 }

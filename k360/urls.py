@@ -48,6 +48,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("netzwerk/", include("network.urls")),
     path("blog/", include("blog.urls")),
+    path("veranstaltungen/", include("events.urls")),
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
@@ -60,14 +61,6 @@ urlpatterns = [
     path("profil/loeschen/", network_views.account_delete, name="account-delete"),
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
-    path(
-        "veranstaltungen/",
-        placeholder(
-            _("Veranstaltungen"),
-            _("Herbstforum, Barcamps und Werkstattgespräche folgen hier bald."),
-        ),
-        name="events-placeholder",
-    ),
     path(
         "selbstcheck/",
         placeholder(

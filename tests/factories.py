@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -106,3 +108,52 @@ class PostFactory(factory.django.DjangoModelFactory):
     def authors(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.authors.add(*extracted)
+
+
+def _days_ahead(days: float):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=days)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published, public event in three weeks, for one day, with 20 seats."""
+
+    class Meta:
+        model = "events.Event"
+        skip_postgeneration_save = True
+
+    kind = "werkstattgespraech"
+    title = factory.Sequence(lambda n: f"Werkstattgespräch {n}")
+    slug = factory.Sequence(lambda n: f"veranstaltung-{n}")
+    lead = "Ein Austausch über integrierte Planung."
+    description = "Wir sprechen über **Präventionsketten**."
+    starts_at = factory.LazyFunction(lambda: _days_ahead(21))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=6))
+    venue = "Rathaus Musterstadt"
+    address = "Markt 1, 12345 Musterstadt"
+    capacity = 20
+    status = "published"
+    audience = "public"
+
+    @factory.post_generation
+    def organisers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.organisers.add(*extracted)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration of a visitor (no account)."""
+
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Gast {n}")
+    email = factory.Sequence(lambda n: f"gast{n}@example.org")
+    organisation = "Stadt Musterstadt"
+    status = "confirmed"
+    queued_at = factory.LazyFunction(lambda: _days_ahead(0))
+    confirmed_at = factory.LazyFunction(lambda: _days_ahead(0))

@@ -284,8 +284,8 @@ def test_a_short_query_gets_help_instead_of_results(client, thesis, query):
     assert response.status_code == 200
     assert "So finden Sie, was Sie suchen" in content
     assert (
-        "Die Suche durchsucht: Thesen, Stellungnahmen, Forenthemen, Kommentare, Aktuelles."
-        in content
+        "Die Suche durchsucht: Thesen, Stellungnahmen, Forenthemen, Kommentare, Aktuelles, "
+        "Veranstaltungen, Dokumentationen." in content
     )
     assert "Treffer" not in content
     if query.strip():
