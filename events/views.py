@@ -36,7 +36,17 @@ def with_event(view: Callable) -> Callable:
         if event.status == Event.Status.DRAFT and not user.has_perm("events.manage_event", event):
             raise Http404
         if event.is_members_only and not (user.is_authenticated and user.is_active):
-            return redirect_to_login(request.get_full_path())
+            messages.info(
+                request,
+                _(
+                    "Diese Veranstaltung ist nur für Mitglieder des Netzwerks. Bitte melden Sie "
+                    "sich mit Ihrem Konto an."
+                ),
+            )
+            next_url = (
+                request.get_full_path() if request.method == "GET" else event.get_absolute_url()
+            )
+            return redirect_to_login(next_url)
         return view(request, event, *args, **kwargs)
 
     return wrapper

@@ -235,7 +235,9 @@ def test_members_only_event_refuses_visitors(client):
     event = EventFactory(audience="members")
     response = register(client, event, visitor_data())
     assert response.status_code == 302
-    assert "/konto/login/" in response.url
+    assert response.url == f"/konto/login/?next=/veranstaltungen/{event.slug}/"
+    login_page = client.get(response.url).content.decode()
+    assert "Diese Veranstaltung ist nur für Mitglieder des Netzwerks." in login_page
     with pytest.raises(ValidationError) as error:
         services.registration_create(event=event, name="X", email="x@example.org", consent=True)
     assert error.value.code == "members_only"
