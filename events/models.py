@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forums.markdown import render_markdown
+from forums.markdown import render_editorial_markdown, render_markdown
 
 # How long a visitor's confirmation link holds, and how long accessibility and dietary needs
 # are kept after the event (then erased by the daily task).
@@ -189,7 +189,7 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
+        self.description_html = render_editorial_markdown(self.description)
         # Every change is a new version of the calendar entry (RFC 5545 SEQUENCE).
         _save_with_next_sequence(self, super().save, args, kwargs)
 
@@ -586,7 +586,7 @@ class Report(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_editorial_markdown(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

@@ -40,3 +40,23 @@ def render_markdown(source: str) -> str:
 def comment_plain_text(html: str) -> str:
     """Return the text of rendered comment HTML, unescaped: the caller escapes for its output."""
     return unescape(_text_only.clean(html)).strip()
+
+
+# Texts by the organisation team (event descriptions, reports) may also structure themselves
+# with headings (## to ####; a single # would compete with the page's own h1 and stays text)
+# and link to pages of this site.
+_editorial_markdown = MarkdownIt("zero", {"breaks": False, "html": False}).enable(
+    ["emphasis", "list", "link", "blockquote", "newline", "escape", "heading"]
+)
+_editorial_sanitizer = nh3.Cleaner(
+    tags={"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "h2", "h3", "h4"},
+    attributes={"*": set(), "a": {"href"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+    strip_comments=True,
+)
+
+
+def render_editorial_markdown(source: str) -> str:
+    """Render the team's Markdown (with headings and site-relative links) to safe HTML."""
+    return _editorial_sanitizer.clean(_editorial_markdown.render(source))
