@@ -19,6 +19,8 @@ from forums.markdown import render_editorial_markdown, render_markdown
 CONFIRMATION_VALID = timedelta(hours=48)
 NEEDS_KEPT_AFTER_EVENT = timedelta(days=30)
 REMINDER_BEFORE = timedelta(days=2)
+# Who got their confirmation (with the calendar entry) this recently needs no reminder yet.
+REMINDER_QUIET_AFTER_CONFIRMATION = timedelta(hours=12)
 
 
 def new_token() -> str:

@@ -16,6 +16,7 @@ from .models import (
     CONFIRMATION_VALID,
     NEEDS_KEPT_AFTER_EVENT,
     REMINDER_BEFORE,
+    REMINDER_QUIET_AFTER_CONFIRMATION,
     Event,
     Registration,
     Room,
@@ -332,7 +333,8 @@ def event_message_send(
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Remind confirmed participants of events starting in the next two days, once each."""
+    """Remind confirmed participants of events starting in the next two days, once each
+    (not those whose confirmation arrived in the last hours: it carried the same news)."""
     now = now or timezone.now()
     sent = 0
     due = Registration.objects.filter(
@@ -341,6 +343,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         event__status=Event.Status.PUBLISHED,
         event__starts_at__gt=now,
         event__starts_at__lte=now + REMINDER_BEFORE,
+        confirmed_at__lt=now - REMINDER_QUIET_AFTER_CONFIRMATION,
     ).values_list("pk", flat=True)
     for pk in list(due[:2000]):
         with transaction.atomic():

@@ -145,7 +145,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
-    """A confirmed registration of a visitor (no account)."""
+    """A visitor's registration (no account), confirmed a week ago."""
 
     class Meta:
         model = "events.Registration"
@@ -155,5 +155,5 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"gast{n}@example.org")
     organisation = "Stadt Musterstadt"
     status = "confirmed"
-    queued_at = factory.LazyFunction(lambda: _days_ahead(0))
-    confirmed_at = factory.LazyFunction(lambda: _days_ahead(0))
+    queued_at = factory.LazyFunction(lambda: _days_ago(7))
+    confirmed_at = factory.LazyFunction(lambda: _days_ago(7))

@@ -46,6 +46,14 @@ def test_reminder_goes_out_once_two_days_before(django_capture_on_commit_callbac
     assert len(mailoutbox) == 1
 
 
+def test_no_reminder_right_after_the_confirmation(mailoutbox):
+    event = EventFactory(starts_at=timezone.now() + timedelta(days=1))
+    services.registration_create(event=event, user=UserFactory())  # confirmed just now
+    assert tasks.send_event_reminders() == 0
+    Registration.objects.update(confirmed_at=timezone.now() - timedelta(hours=13))
+    assert tasks.send_event_reminders() == 1
+
+
 def test_no_reminder_for_a_cancelled_event(mailoutbox):
     event = EventFactory(starts_at=timezone.now() + timedelta(days=1), status="cancelled")
     RegistrationFactory(event=event)
