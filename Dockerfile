@@ -24,7 +24,10 @@ RUN groupadd --system --gid 1000 k360 \
       --shell /usr/sbin/nologin k360
 
 # Every dependency ships a wheel for Python 3.11 on Linux (psycopg[binary] brings its own
-# libpq), so no compiler or system library is needed.
+# libpq), so no compiler is needed; WeasyPrint (the Selbstcheck PDF) needs Pango and a font.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 

@@ -46,11 +46,13 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+# WeasyPrint (the Selbstcheck PDF) needs Pango, which Chromium brings along; asked for anyway.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "Installiere Debians Chromium für die Browser-Tests …"; \
+	@{ command -v chromium >/dev/null && ldconfig -p | grep -q libpangoft2-1.0; } || { \
+	  echo "Installiere Debians Chromium und Pango für die Browser- und PDF-Tests …"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 check-services:
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py

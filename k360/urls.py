@@ -49,6 +49,7 @@ urlpatterns = [
     path("netzwerk/", include("network.urls")),
     path("blog/", include("blog.urls")),
     path("veranstaltungen/", include("events.urls")),
+    path("selbstcheck/", include("selfcheck.urls")),
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
@@ -61,14 +62,6 @@ urlpatterns = [
     path("profil/loeschen/", network_views.account_delete, name="account-delete"),
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
-    path(
-        "selbstcheck/",
-        placeholder(
-            _("Selbstcheck"),
-            _("Der Selbstcheck zur integrierten Planung für Kinder und Familien folgt bald."),
-        ),
-        name="selfcheck-placeholder",
-    ),
     path("suche/", views.SearchView.as_view(), name="search"),
     path(
         "newsletter/",
