@@ -192,6 +192,8 @@ class FeedbackRule(models.Model):
 
 def check_bands(rules: list[tuple[int, int]]) -> str | None:
     """Bands (min, max) must cover 0–100 without gap or overlap; the problem, or None."""
+    if not rules:
+        return _("Es gibt noch keine Stufen; zusammen müssen sie 0 bis 100 abdecken")
     expected = 0
     for low, high in sorted(rules):
         if low > expected:
