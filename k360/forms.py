@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 def _kern_class(widget: widgets.Widget) -> str:
     if isinstance(widget, widgets.CheckboxInput):
         return "kern-form-check__checkbox"
-    if isinstance(widget, widgets.RadioSelect):
-        return "kern-form-check__radio"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: ask for it first.
     if isinstance(widget, widgets.CheckboxSelectMultiple):
         return "kern-form-check__checkbox"
+    if isinstance(widget, widgets.RadioSelect):
+        return "kern-form-check__radio"
     if isinstance(widget, widgets.Select):
         return "kern-form-input__select"
     return "kern-form-input__input"

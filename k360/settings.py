@@ -33,7 +33,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # The platform's own apps, in the order their demo content is seeded.
-K360_APPS = ["k360", "network", "forums", "blog", "events", "selfcheck"]
+K360_APPS = ["k360", "network", "forums", "blog", "events", "selfcheck", "newsletters"]
 
 INSTALLED_APPS = [
     *K360_APPS,
@@ -219,10 +219,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Newsletter: rows per batch task, when a claimed row counts as abandoned by a dead worker,
+# and the sending rate across all workers (0: no limit).
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+NEWSLETTER_STALE_SECONDS = env.int("NEWSLETTER_STALE_SECONDS", default=300)
+NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=30000)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-emails": {"task": "k360.tasks.requeue_stale_emails", "schedule": 300.0},
     "purge-sent-emails": {"task": "k360.tasks.purge_sent_emails", "schedule": 24 * 3600.0},
     "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
+    "newsletter-watchdog": {
+        "task": "newsletters.tasks.newsletter_watchdog",
+        "schedule": env.float("NEWSLETTER_WATCHDOG_SECONDS", default=60.0),
+    },
     "purge-registration-data": {
         "task": "events.tasks.purge_registration_data",
         "schedule": 24 * 3600.0,

@@ -19,10 +19,6 @@ admin.site.index_title = _("Übersicht")
 admin.site.login = secure_admin_login(admin.site.login)
 
 
-def placeholder(title: str, description: str):
-    return views.PlaceholderView.as_view(title=title, description=description)
-
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -63,14 +59,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Sections whose apps land with later issues: a friendly page instead of a 404.
     path("suche/", views.SearchView.as_view(), name="search"),
-    path(
-        "newsletter/",
-        placeholder(
-            _("Newsletter"),
-            _("Der Newsletter für kommunale Gestalter:innen – die Anmeldung öffnet bald."),
-        ),
-        name="newsletter-placeholder",
-    ),
+    path("newsletter/", include("newsletters.urls")),
 ]
 
 if settings.DEBUG:

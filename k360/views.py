@@ -23,17 +23,6 @@ class HomeView(TemplateView):
         return super().get_context_data(blocks=home_blocks(self.request), **kwargs)
 
 
-class PlaceholderView(TemplateView):
-    """A section of the navigation whose app has not landed yet: say so, never 404."""
-
-    template_name = "pages/placeholder.html"
-    title = ""
-    description = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, description=self.description, **kwargs)
-
-
 class SearchView(TemplateView):
     template_name = "search/search.html"
 
