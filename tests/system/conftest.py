@@ -1,19 +1,27 @@
-"""System tests: a real Celery worker (a separate process) on the real Redis, sending through a
+"""System tests: real Celery workers (separate processes) on the real Redis, sending through a
 real SMTP server (aiosmtpd) to the test database's data."""
 
+import asyncio
+import contextlib
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
+from kombu import pools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,24 +34,49 @@ def pytest_collection_modifyitems(items):
 
 
 class Inbox:
-    """What the SMTP server received, parsed."""
+    """What the SMTP server received. Recipients are recorded as they arrive; messages are
+    parsed only when a test reads them, so a big send is not slowed down by the parser."""
 
     def __init__(self):
-        self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
+        self.recipients: list[str] = []
+        self.rcpt_attempts: Counter[str] = Counter()
+        # (address, how many times it was offered) -> an SMTP answer to refuse it, or None.
+        self.refuse: Callable[[str, int], str | None] = lambda address, attempt: None
+        # Seconds the server takes to accept each message.
+        self.delay = 0.0
+        self._parsed: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_attempts[address] += 1
+        answer = self.refuse(address, self.rcpt_attempts[address])
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.raw.append(envelope.content)
+        self.recipients.extend(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        for content in self.raw[len(self._parsed) :]:
+            self._parsed.append(message_from_bytes(content, policy=policy.default))
+        return self._parsed
 
     def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(self.messages) >= count, f"{len(self.messages)} von {count} E-Mails angekommen"
+        while len(self.raw) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.raw) >= count, f"{len(self.raw)} von {count} E-Mails angekommen"
         return self.messages
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -52,17 +85,183 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
+    # aiosmtpd logs every command at INFO: thousands of records slow down a big send.
+    log = logging.getLogger("mail.log")
+    level = log.level
+    log.setLevel(logging.WARNING)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
     controller.stop()
+    log.setLevel(level)
+
+
+class RedisServer:
+    """A private redis-server without persistence: a restart loses everything it held."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(redis.ConnectionError), self.client() as client:
+                if client.ping():
+                    return
+            assert self.process.poll() is None, "redis-server startet nicht"
+            assert time.monotonic() < deadline, "redis-server antwortet nicht"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Kill the server (nothing is saved) and start an empty one on the same port."""
+        self.stop()
+        self.start()
+
+
+def _use_broker(app, url: str) -> None:
+    """Point this process's Celery app at another broker: pooled connections are dropped."""
+    pools.reset()  # closes every pool and forgets it, so none is handed out closed later
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
-def celery_worker(smtp_server, settings) -> Iterator[subprocess.Popen]:
-    """A worker process on the test database and Redis, mailing to the SMTP server; this test
-    process sends it tasks through the broker instead of running them eagerly."""
+def private_redis(tmp_path) -> Iterator[RedisServer]:
+    """A Redis of this test's own, as broker of this process; start workers with
+    `REDIS_URL=private_redis.url`. Request it before the workers, so it outlives them."""
+    from k360.celery import app
+
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    server = RedisServer(directory)
+    server.start()
+    previous = app.conf.broker_url
+    _use_broker(app, server.url)
+    try:
+        yield server
+    finally:
+        _use_broker(app, previous)
+        server.stop()
+
+
+@dataclass
+class Worker:
+    name: str
+    process: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-5000:]
+
+
+class Workers:
+    """Starts Celery workers as process groups (the worker, its pool children and an embedded
+    beat), kills them as a whole, stops them all at the end."""
+
+    def __init__(self, app, env: dict[str, str], directory: Path):
+        self.app = app
+        self.env = env
+        self.directory = directory
+        self.started: list[Worker] = []
+
+    def start(self, *, pool: str = "solo", concurrency: int = 1, beat: bool = False, **env: str):
+        """Return once the worker answers a ping; `env` overrides settings, e.g.
+        NEWSLETTER_STALE_SECONDS="3"; `beat` embeds beat with its schedule file in tmp."""
+        number = len(self.started) + 1
+        name = f"worker{number}@k360-system-test"
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "k360",
+            "worker",
+            f"--hostname={name}",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        if beat:
+            command += ["--beat", f"--schedule={self.directory / f'beat-{number}'}"]
+        log = self.directory / f"worker-{number}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**self.env, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = Worker(name, process, log)
+        self.started.append(worker)
+        deadline = time.monotonic() + 60
+        while not self.app.control.ping(destination=[name], timeout=0.5):
+            assert process.poll() is None, worker.output()
+            assert time.monotonic() < deadline, f"Celery-Worker startet nicht\n{worker.output()}"
+        return worker
+
+    def kill(self, worker: Worker) -> None:
+        """SIGKILL to the whole process group: nothing is acknowledged, nothing cleaned up."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            if worker.process.poll() is None:
+                worker.process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.process.wait(timeout=20)
+            # Pool children or an embedded beat that outlived their parent.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_workers(smtp_server, settings, tmp_path) -> Iterator[Workers]:
+    """Starts workers on the test database and Redis, mailing to the SMTP server; this test
+    process sends them tasks through the broker instead of running them eagerly."""
     from k360.celery import app
 
     _inbox, port = smtp_server
@@ -78,40 +277,21 @@ def celery_worker(smtp_server, settings) -> Iterator[subprocess.Popen]:
         ),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "SITE_URL": settings.SITE_URL,
         "SECURE_SSL_REDIRECT": "False",
         "CONN_MAX_AGE": "0",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "k360",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    workers = Workers(app, env, tmp_path)
     app.control.purge()
     app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            assert worker.poll() is None, worker.stdout.read().decode()
-            assert time.monotonic() < deadline, "Celery-Worker startet nicht"
-        yield worker
+        yield workers
     finally:
         app.conf.task_always_eager = True
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        workers.stop_all()
+
+
+@pytest.fixture
+def celery_worker(celery_workers) -> Worker:
+    """One worker with the default settings."""
+    return celery_workers.start()
