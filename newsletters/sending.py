@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -349,6 +349,49 @@ def _mark_sent(delivery: Delivery, message_id: str) -> None:
         )
 
 
+class SentMarks:
+    """Marks rows sent. On PostgreSQL each UPDATE goes to the server the moment the mail
+    server accepted the message, but its answer is read only before the next database use:
+    the round trip overlaps the next SMTP conversation. A worker killed after the UPDATE left
+    it is still marked, because the server runs a query it has received."""
+
+    SQL = (
+        b"UPDATE newsletters_delivery SET state = 'sent', sent_at = now(), message_id = $1,"
+        b" last_error = '' WHERE id = $2"
+    )
+
+    def __init__(self):
+        self.pgconn = None
+        self.pending = False
+        if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+            db_connection.ensure_connection()
+            self.pgconn = db_connection.connection.pgconn
+
+    def mark(self, delivery: Delivery, message_id: str) -> None:
+        self.wait()
+        if self.pgconn is None:
+            _mark_sent(delivery, message_id)
+            return
+        self.pgconn.send_query_params(
+            self.SQL, [message_id[:200].encode(), str(delivery.pk).encode()]
+        )
+        self.pending = True
+
+    def wait(self) -> None:
+        """Read the answer of the UPDATE in flight; call before any other database use."""
+        if not self.pending:
+            return
+        from psycopg import pq
+
+        self.pending = False
+        error = None
+        while (result := self.pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                error = (result.error_message or b"").decode("utf-8", "replace")
+        if error:
+            raise DatabaseError(error)
+
+
 PLACEHOLDER_TO = "empfaenger@platzhalter.invalid"
 PLACEHOLDER_MESSAGE_ID = "<platzhalter-message-id@platzhalter.invalid>"
 
@@ -478,6 +521,7 @@ def send_batch(newsletter_id: int) -> dict[str, int]:
     # A "sent" mark must survive the worker, not a crash of the database server itself: the
     # commit need not wait for the disk (PostgreSQL keeps the order of commits either way).
     _synchronous_commit(False)
+    marks = SentMarks()
     held, token = {delivery.pk for delivery in deliveries}, deliveries[0].claimed_at
     renew_every = STALE_AFTER.total_seconds() / 3
     renew_at = time.monotonic() + renew_every
@@ -488,11 +532,14 @@ def send_batch(newsletter_id: int) -> dict[str, int]:
             _release(deliveries, str(exc))
             raise TemporaryFailure(str(exc)) from exc
         for position, delivery in enumerate(deliveries):
-            if position and position % 50 == 0 and _cancelled(newsletter_id):
-                _release([d for d in deliveries[position:] if d.pk in held])
-                break
+            if position and position % 50 == 0:
+                marks.wait()
+                if _cancelled(newsletter_id):
+                    _release([d for d in deliveries[position:] if d.pk in held])
+                    break
             rate_limit.wait()
             if time.monotonic() >= renew_at:
+                marks.wait()
                 held, token = _renew(held, token)
                 renew_at = time.monotonic() + renew_every
             if delivery.pk not in held:
@@ -500,6 +547,7 @@ def send_batch(newsletter_id: int) -> dict[str, int]:
             try:
                 message_id = _deliver(connection, prepared, delivery.email)
             except smtplib.SMTPRecipientsRefused as exc:
+                marks.wait()
                 code, text = next(iter(exc.recipients.values()))
                 if code >= 500:
                     _mark_failed(delivery, _answer(code, text))
@@ -509,6 +557,7 @@ def send_batch(newsletter_id: int) -> dict[str, int]:
                     retry_later.append(delivery)
                     delivery.last_error = _answer(code, text)
             except smtplib.SMTPResponseException as exc:
+                marks.wait()
                 if exc.smtp_code >= 500:
                     _mark_failed(delivery, _answer(exc.smtp_code, exc.smtp_error))
                     held.discard(delivery.pk)
@@ -518,14 +567,16 @@ def send_batch(newsletter_id: int) -> dict[str, int]:
                     delivery.last_error = _answer(exc.smtp_code, exc.smtp_error)
             except (smtplib.SMTPException, OSError) as exc:
                 # The connection is gone: this row and the rest go back to the queue.
+                marks.wait()
                 rest = [d for d in retry_later + deliveries[position:] if d.pk in held]
                 _release(rest, str(exc))
                 raise TemporaryFailure(str(exc)) from exc
             else:
-                _mark_sent(delivery, message_id)
+                marks.mark(delivery, message_id)
                 held.discard(delivery.pk)
                 counts["sent"] += 1
     finally:
+        marks.wait()
         with contextlib.suppress(Exception):  # a dead connection has nothing left to close
             connection.close()
         _synchronous_commit(True)
