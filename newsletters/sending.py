@@ -439,12 +439,49 @@ class PreparedMessage:
         return message_id, data
 
 
+def _smtp_transaction(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+    """smtplib's sendmail for one plain ASCII recipient, without its per-call address parsing
+    and size option; raises the same exceptions for the same answers."""
+    if smtp.helo_resp is None and smtp.ehlo_resp is None:
+        smtp.ehlo_or_helo_if_needed()
+    smtp.putcmd("mail", f"FROM:<{sender}>")
+    code, answer = smtp.getreply()
+    if code != 250:
+        _abort(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    smtp.putcmd("rcpt", f"TO:<{recipient}>")
+    code, answer = smtp.getreply()
+    if code not in (250, 251):
+        _abort(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    try:
+        code, answer = smtp.data(data)
+    except smtplib.SMTPDataError as exc:  # DATA itself refused (no 354)
+        _abort(smtp, exc.smtp_code)
+        raise
+    if code != 250:
+        _abort(smtp, code)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def _abort(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal: 421 means the server is closing; otherwise reset the transaction."""
+    if code == 421:
+        smtp.close()
+    else:
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            smtp.rset()
+
+
 def _deliver(connection, prepared: PreparedMessage, email: str) -> str:
     """Hand one message to the mail server; its Message-ID when the server accepted it."""
     smtp = getattr(connection, "connection", None)
     if isinstance(smtp, smtplib.SMTP):
         message_id, data = prepared.render(email)
-        smtp.sendmail(prepared.envelope_from, [email], data)
+        if prepared.exact and email.isascii() and "<" not in email and ">" not in email:
+            _smtp_transaction(smtp, prepared.envelope_from, email, data)
+        else:
+            smtp.sendmail(prepared.envelope_from, [email], data)
         return message_id
     # Another backend (a provider through django-anymail, the test outbox): the full message.
     message = build_message(prepared.newsletter, prepared.rendered, email, connection)
