@@ -23,6 +23,9 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-k360-secret-key-never-use-in-product
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Old keys after a rotation: signed links already sent (newsletter unsubscribe links, event
+# and invitation links) and sessions stay valid while their key is listed here.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is the development key: set SECRET_KEY in the environment."
