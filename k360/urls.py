@@ -19,6 +19,8 @@ admin.site.index_title = _("Übersicht")
 admin.site.login = secure_admin_login(admin.site.login)
 
 
+handler500 = "k360.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
