@@ -101,4 +101,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)
-
