@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -79,16 +80,10 @@ class EventQuerySet(models.QuerySet):
                 "agenda_items",
                 Prefetch(
                     "organisers",
-                    queryset=settings_user_model().objects.only("pk", "name", "email"),
+                    queryset=get_user_model().objects.only("pk", "name", "email"),
                 ),
             )
         )
-
-
-def settings_user_model():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()
 
 
 class Event(models.Model):

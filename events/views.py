@@ -1,4 +1,3 @@
-import csv
 from collections.abc import Callable
 from functools import wraps
 
@@ -12,6 +11,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
+
+from k360.spreadsheets import csv_download
 
 from . import services
 from .calendars import event_calendar, events_calendar
@@ -289,42 +290,30 @@ CSV_HEADER = [
 ]
 
 
-def _csv_cell(value: str) -> str:
-    # A cell starting with = + - @ would be a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 @with_event
 @organiser_only
 def participants_csv(request: HttpRequest, event: Event) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{event.slug}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_HEADER)
+    response, write_row = csv_download(f"teilnehmende-{event.slug}.csv", CSV_HEADER)
     registrations = (
         Registration.objects.filter(event=event)
         .exclude(status=Status.PENDING)
         .order_by("status", "name", "pk")
     )
     for registration in registrations:
-        writer.writerow(
-            [
-                _csv_cell(value)
-                for value in (
-                    registration.name,
-                    registration.email,
-                    registration.organisation,
-                    registration.get_status_display(),
-                    _("ja") if registration.user_id else _("nein"),
-                    registration.accessibility_needs,
-                    registration.dietary_needs,
-                    timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
-                    timezone.localtime(registration.confirmed_at).strftime("%d.%m.%Y %H:%M")
-                    if registration.confirmed_at
-                    else "",
-                )
-            ]
+        write_row(
+            (
+                registration.name,
+                registration.email,
+                registration.organisation,
+                registration.get_status_display(),
+                _("ja") if registration.user_id else _("nein"),
+                registration.accessibility_needs,
+                registration.dietary_needs,
+                timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
+                timezone.localtime(registration.confirmed_at).strftime("%d.%m.%Y %H:%M")
+                if registration.confirmed_at
+                else "",
+            )
         )
     return response
 

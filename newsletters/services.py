@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from k360.mail import email_send
 
-from .models import Subscriber, Topic, normalise_email
-from .tokens import confirm_url, unsubscribe_url
+from .models import Subscriber, normalise_email
+from .tokens import confirm_url
 
 # The consent text of the signup form; a new wording gets a new version.
 CONSENT_VERSION = "2026-11"
@@ -129,10 +129,6 @@ def topics_update(*, subscriber: Subscriber, topics) -> Subscriber:
     return subscriber
 
 
-def manage_link(email: str) -> str:
-    return unsubscribe_url(email)
-
-
 def member_export(user) -> list[dict]:
     return [
         {
@@ -145,7 +141,3 @@ def member_export(user) -> list[dict]:
         }
         for subscriber in Subscriber.objects.filter(user=user).prefetch_related("topics")
     ]
-
-
-def active_topics():
-    return Topic.objects.all()

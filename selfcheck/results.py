@@ -1,6 +1,5 @@
 """The evaluation of a round: page, PDF for the council, raw answers as CSV."""
 
-import csv
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from k360.spreadsheets import csv_download
 
 from .access import visible_round
 from .charts import RadarSeries, radar_chart
@@ -138,25 +139,15 @@ CSV_HEADER = [
 ]
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would be a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 @login_required
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every answer with its author: for the municipality's coordination, not for everyone."""
     round_ = visible_round(request, pk)
     if not round_.user_is_coordinator(request.user):
         raise PermissionDenied(_("Die einzelnen Antworten lädt die Koordination der Kommune."))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="selbstcheck-{round_.municipality.slug}-{round_.pk}-antworten.csv"'
+    response, write_row = csv_download(
+        f"selbstcheck-{round_.municipality.slug}-{round_.pk}-antworten.csv", CSV_HEADER
     )
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_HEADER)
     departments = dict(Department.choices)
     values = dict(Scale.choices)
     rows = (
@@ -181,19 +172,16 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     for section, code, statement, department, name, email, value, comment in rows.iterator():
-        writer.writerow(
-            [
-                _csv_cell(cell)
-                for cell in (
-                    section,
-                    code,
-                    statement,
-                    departments.get(department, department),
-                    name or email,
-                    values.get(value, ""),
-                    value,
-                    comment,
-                )
-            ]
+        write_row(
+            (
+                section,
+                code,
+                statement,
+                departments.get(department, department),
+                name or email,
+                values.get(value, ""),
+                value,
+                comment,
+            )
         )
     return response

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -299,21 +300,24 @@ def answer_save(request: HttpRequest, pk: int, section: str, indicator: int) -> 
     except ValueError:
         return _save_status(request, round_, indicator_obj, None, error=_("Keine gültige Antwort."))
     except ValidationError as error:
-        return _save_status(request, round_, indicator_obj, None, error=error.messages[0])
-    if not request.htmx:
-        return redirect(
-            f"{round_.get_absolute_url()}fragen/{indicator_obj.section.slug}/#i{indicator}"
+        status = 409 if error.code == "closed" else 400
+        return _save_status(
+            request, round_, indicator_obj, None, error=error.messages[0], status=status
         )
+    if not request.htmx:
+        section_url = reverse(
+            "selfcheck:answer-section",
+            kwargs={"pk": round_.pk, "section": indicator_obj.section.slug},
+        )
+        return redirect(f"{section_url}#i{indicator}")
     response = _save_status(request, round_, indicator_obj, answer, participant=participant)
     if indicator_obj.dependents.exists():
         response["HX-Refresh"] = "true"  # conditional indicators may appear or disappear
     return response
 
 
-def _save_status(request, round_, indicator, answer, *, error="", participant=None):
-    status = 400 if error else 200
-    if error and error == _("Diese Runde ist abgeschlossen und kann nicht mehr geändert werden."):
-        status = 409
+def _save_status(request, round_, indicator, answer, *, error="", participant=None, status=None):
+    status = status or (400 if error else 200)
     if not request.htmx:
         return render(
             request,
