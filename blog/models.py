@@ -1,5 +1,3 @@
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from forums.markdown import render_markdown
+from k360.models import Attachment
 
 
 class Category(models.TextChoices):
@@ -207,32 +206,15 @@ class Post(models.Model):
         return "public" if self.is_public else None
 
 
-class PostAttachment(models.Model):
+class PostAttachment(Attachment):
     """A file offered for download with a post (a position paper, a presentation)."""
 
     post = models.ForeignKey(
         Post, verbose_name=_("Beitrag"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("Datei"), upload_to="blog/attachments/")
-    title = models.CharField(_("Titel"), max_length=200)
-    size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
-    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Anhang")
         verbose_name_plural = _("Anhänge")
         ordering = ["post", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args, **kwargs):
-        # Kept in the row, so a page lists its attachments without asking the storage.
-        if self.file:
-            self.size = self.file.size
-        super().save(*args, **kwargs)
-
-    @property
-    def file_type(self) -> str:
-        """The file's kind as readers know it: PDF, DOCX, XLSX …"""
-        return PurePosixPath(self.file.name).suffix.lstrip(".").upper() or _("Datei")

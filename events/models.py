@@ -1,6 +1,5 @@
 import secrets
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forums.markdown import render_editorial_markdown, render_markdown
+from k360.models import Attachment
 
 # How long a visitor's confirmation link holds, and how long accessibility and dietary needs
 # are kept after the event (then erased by the daily task).
@@ -635,29 +635,14 @@ class Contribution(models.Model):
         return f"{self.speaker}: {self.title}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(Attachment):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("Datei"), upload_to="events/attachments/")
-    title = models.CharField(_("Titel"), max_length=200)
-    size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
-    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
         verbose_name = _("Anhang")
         verbose_name_plural = _("Anhänge (Folien, PDF)")
         ordering = ["report", "order", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.size = self.file.size
-        super().save(*args, **kwargs)
-
-    @property
-    def file_type(self) -> str:
-        return PurePosixPath(self.file.name).suffix.lstrip(".").upper() or _("Datei")
 
 
 class ReportPhoto(models.Model):

@@ -1,3 +1,5 @@
+from pathlib import PurePosixPath
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -130,3 +132,29 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Attachment(models.Model):
+    """A file offered for download with a page (slides, a position paper); subclasses add
+    their `file` field (with its upload folder) and the object it belongs to."""
+
+    title = models.CharField(_("Titel"), max_length=200)
+    size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Kept in the row, so a page lists its attachments without asking the storage.
+        if self.file:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+    @property
+    def file_type(self) -> str:
+        """The file's kind as readers know it: PDF, DOCX, XLSX …"""
+        return PurePosixPath(self.file.name).suffix.lstrip(".").upper() or _("Datei")

@@ -6,12 +6,13 @@ AA rules and fails on any violation; it also runs on the last page a test leaves
 """
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the live server
 # and of the test itself are synchronous and safe here.
@@ -109,3 +110,18 @@ def axe(_axe_source: str) -> Callable[[Page], None]:
         assert violations == [], f"axe-Verstöße auf {page.url}:\n" + "\n".join(violations)
 
     return check
+
+
+@pytest.fixture
+def login(page: Page, password: str) -> Callable:
+    """Log a user in through the real login form; the page then shows them logged in."""
+
+    def log_in(user) -> Page:
+        page.goto("/konto/login/")
+        page.get_by_label("E-Mail").fill(user.email)
+        page.get_by_label("Passwort", exact=True).fill(password)
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
+        return page
+
+    return log_in

@@ -26,18 +26,6 @@ def thesis():
     )
 
 
-@pytest.fixture
-def login(page, password):
-    def log_in(user):
-        page.goto("/konto/login/")
-        page.get_by_label("E-Mail").fill(user.email)
-        page.get_by_label("Passwort", exact=True).fill(password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
-
-    return log_in
-
-
 def test_thesis_page_with_an_open_reply_form(page, axe, login, thesis):
     anna = UserFactory(name="Anna Amt", sector="verwaltung")
     comment_insert(

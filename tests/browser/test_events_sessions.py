@@ -14,18 +14,6 @@ BOARD = "/veranstaltungen/barcamp/sessions/"
 
 
 @pytest.fixture
-def login(page, password):
-    def log_in(user):
-        page.goto("/konto/login/")
-        page.get_by_label("E-Mail").fill(user.email)
-        page.get_by_label("Passwort", exact=True).fill(password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
-
-    return log_in
-
-
-@pytest.fixture
 def barcamp():
     """A barcamp with two rooms, two slots and three proposals, one placed with notes."""
     event = EventFactory(kind="barcamp", title="Barcamp Kinderarmut", slug="barcamp")

@@ -10,20 +10,7 @@ from tests.factories import MunicipalityFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def logged_in(page, live_server, password):
-    def login(user):
-        page.goto("/konto/login/")
-        page.get_by_label("E-Mail").fill(user.email)
-        page.get_by_label("Passwort", exact=True).fill(password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
-        return page
-
-    return login
-
-
-def test_directory_with_filters(page, axe, logged_in):
+def test_directory_with_filters(page, axe, login):
     osnabrueck = MunicipalityFactory(
         name="Landkreis Osnabrück", slug="lk-osnabrueck", bundesland="03", ags="03459000"
     )
@@ -32,7 +19,7 @@ def test_directory_with_filters(page, axe, logged_in):
     )
     planner.topics.add("Präventionsketten")
     UserFactory(name="Bernd Bayer", sector=Sector.POLITIK)
-    logged_in(UserFactory(name="Suchende Susi"))
+    login(UserFactory(name="Suchende Susi"))
 
     page.goto("/netzwerk/mitglieder/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mitglieder des Netzwerks")
@@ -49,8 +36,8 @@ def test_directory_with_filters(page, axe, logged_in):
     axe(page)
 
 
-def test_profile_editing_with_a_validation_error(page, axe, logged_in):
-    logged_in(UserFactory(name="Paula Profil"))
+def test_profile_editing_with_a_validation_error(page, axe, login):
+    login(UserFactory(name="Paula Profil"))
     page.get_by_role("link", name="Mein Profil").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mein Profil")
     axe(page)

@@ -10,18 +10,6 @@ from tests.selfcheck.builders import make_questionnaire, make_round
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def login(page, password):
-    def log_in(user):
-        page.goto("/konto/login/")
-        page.get_by_label("E-Mail").fill(user.email)
-        page.get_by_label("Passwort", exact=True).fill(password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
-
-    return log_in
-
-
 def test_answering_saves_each_answer_as_it_is_given(page, axe, login):
     round_ = make_round(make_questionnaire())
     login(round_.created_by)

@@ -11,18 +11,6 @@ from tests.selfcheck.builders import make_questionnaire, make_round
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def login(page, password):
-    def log_in(user):
-        page.goto("/konto/login/")
-        page.get_by_label("E-Mail").fill(user.email)
-        page.get_by_label("Passwort", exact=True).fill(password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_text(re.compile("Angemeldet als"))).to_be_visible()
-
-    return log_in
-
-
 def _answers(participant, values):
     codes = dict(
         Indicator.objects.filter(questionnaire_id=participant.round.questionnaire_id).values_list(
