@@ -402,26 +402,33 @@ class NewsletterAdmin(admin.ModelAdmin):
             **self._audience_context(newsletter),
         )
 
+    def _perform(self, request, newsletter, action, success) -> HttpResponse:
+        """Run a sending service; its refusal becomes admin error messages, nothing changed."""
+        try:
+            result = action()
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, success(result), messages.SUCCESS)
+        return self._back(newsletter)
+
     def send_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         newsletter = self._newsletter(request, object_id, act=True)
         if request.method == "POST":
-            try:
-                count = sending.newsletter_send(newsletter=newsletter)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
+            return self._perform(
+                request,
+                newsletter,
+                lambda: sending.newsletter_send(newsletter=newsletter),
+                lambda count: (
                     ngettext(
                         "Der Versand an %(n)d Empfänger:in hat begonnen.",
                         "Der Versand an %(n)d Empfänger:innen hat begonnen.",
                         count,
                     )
-                    % {"n": count},
-                    messages.SUCCESS,
-                )
-            return self._back(newsletter)
+                    % {"n": count}
+                ),
+            )
         return self._render(
             request,
             "send.html",
@@ -433,23 +440,19 @@ class NewsletterAdmin(admin.ModelAdmin):
     def cancel_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         newsletter = self._newsletter(request, object_id, act=True)
         if request.method == "POST":
-            try:
-                stopped = sending.newsletter_cancel(newsletter=newsletter)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
+            return self._perform(
+                request,
+                newsletter,
+                lambda: sending.newsletter_cancel(newsletter=newsletter),
+                lambda stopped: (
                     ngettext(
                         "Abgebrochen. %(n)d noch nicht gesendete Mail geht nicht mehr hinaus.",
                         "Abgebrochen. %(n)d noch nicht gesendete Mails gehen nicht mehr hinaus.",
                         stopped,
                     )
-                    % {"n": stopped},
-                    messages.SUCCESS,
-                )
-            return self._back(newsletter)
+                    % {"n": stopped}
+                ),
+            )
         return self._render(
             request,
             "cancel.html",
