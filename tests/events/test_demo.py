@@ -1,11 +1,11 @@
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
 from events.models import Event, Report, Session, SessionVote
 from forums.models import Comment
+from tests.snapshots import table_snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -14,16 +14,7 @@ def _media(settings, tmp_path):
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every events table (and the comments), in id order."""
-    tables = sorted(
-        name for name in connection.introspection.table_names() if name.startswith("events_")
-    )
-    rows = {}
-    with connection.cursor() as cursor:
-        for table in [*tables, "forums_comment"]:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY id")
-            rows[table] = cursor.fetchall()
-    return rows
+    return table_snapshot("events_", "forums_comment")
 
 
 @pytest.mark.django_db

@@ -2,11 +2,11 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from network.models import User
 from selfcheck.evaluation import network_median
 from selfcheck.models import Answer, Indicator, Questionnaire, Round
+from tests.snapshots import table_snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -15,16 +15,7 @@ def _media(settings, tmp_path):
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every selfcheck table, in id order."""
-    tables = sorted(
-        name for name in connection.introspection.table_names() if name.startswith("selfcheck_")
-    )
-    rows = {}
-    with connection.cursor() as cursor:
-        for table in [*tables, "network_user"]:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY id")
-            rows[table] = cursor.fetchall()
-    return rows
+    return table_snapshot("selfcheck_", "network_user")
 
 
 @pytest.mark.django_db
