@@ -21,12 +21,13 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from forums.markdown import render_editorial_markdown
 
 from .models import Delivery, Newsletter, Subscriber, normalise_email
-from .tokens import one_click_url, unsubscribe_url
+from .tokens import one_click_url, unsubscribe_token, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,6 @@ class TemporaryFailure(Exception):
 def audience(newsletter: Newsletter) -> list[tuple[str, str, int | None]]:
     """(address, name, subscriber id) of every recipient, each address once, none that
     unsubscribed or bounced."""
-    from django.contrib.auth import get_user_model
-
     suppressed = set(
         Subscriber.objects.filter(
             status__in=[Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.INACTIVE]
@@ -402,8 +401,6 @@ class PreparedMessage:
     part encoded so that the token could be split), the message is built in full instead."""
 
     def __init__(self, newsletter: Newsletter, rendered: Rendered):
-        from .tokens import unsubscribe_token
-
         self.newsletter = newsletter
         self.rendered = rendered
         self.domain = urlsplit(settings.SITE_URL).hostname or "kommune360.de"
@@ -424,8 +421,6 @@ class PreparedMessage:
 
     def render(self, email: str) -> tuple[str, bytes]:
         """(Message-ID, the message as bytes) for one recipient."""
-        from .tokens import unsubscribe_token
-
         message_id = make_msgid(f"nl{self.newsletter.pk}", domain=self.domain)
         if not (self.exact and email.isascii()):
             message = build_message(self.newsletter, self.rendered, email)
@@ -688,8 +683,6 @@ def watchdog(now=None) -> dict[str, int]:
 
 def progress(newsletter: Newsletter) -> dict:
     """Sent, failed, total, rate per minute and expected end, for the admin's progress bar."""
-    from django.db.models import Count
-
     counts = dict(
         Delivery.objects.filter(newsletter=newsletter)
         .values_list("state")
