@@ -174,7 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 # Front-end packages come from npm (make installs them into node_modules) and are served from
 # our own origin: no asset is ever loaded from another host.
 STATICFILES_DIRS = [

@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -259,14 +261,12 @@ class Workers:
 
 
 @pytest.fixture
-def celery_workers(smtp_server, settings, tmp_path) -> Iterator[Workers]:
-    """Starts workers on the test database and Redis, mailing to the SMTP server; this test
-    process sends them tasks through the broker instead of running them eagerly."""
-    from k360.celery import app
-
+def service_env(smtp_server, settings) -> dict[str, str]:
+    """The environment of the platform's own processes (workers, gunicorn): production
+    settings on the test database and Redis, mailing to the SMTP server."""
     _inbox, port = smtp_server
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "k360.settings",
         "DEBUG": "False",
@@ -281,7 +281,15 @@ def celery_workers(smtp_server, settings, tmp_path) -> Iterator[Workers]:
         "SECURE_SSL_REDIRECT": "False",
         "CONN_MAX_AGE": "0",
     }
-    workers = Workers(app, env, tmp_path)
+
+
+@pytest.fixture
+def celery_workers(service_env, tmp_path) -> Iterator[Workers]:
+    """Starts workers on the test database and Redis, mailing to the SMTP server; this test
+    process sends them tasks through the broker instead of running them eagerly."""
+    from k360.celery import app
+
+    workers = Workers(app, service_env, tmp_path)
     app.control.purge()
     app.conf.task_always_eager = False
     try:
@@ -289,6 +297,102 @@ def celery_workers(smtp_server, settings, tmp_path) -> Iterator[Workers]:
     finally:
         app.conf.task_always_eager = True
         workers.stop_all()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory) -> Path:
+    """collectstatic once per run, as a deployment does (hashed and compressed files)."""
+    root = tmp_path_factory.mktemp("static")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "k360.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": "system-test-secret-key-not-for-production",
+        "STATIC_ROOT": str(root),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity=0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+class Gunicorn:
+    """gunicorn serving the platform on loopback, as in production (sync workers)."""
+
+    def __init__(self, env: dict[str, str], directory: Path, workers: int = 2):
+        self.port = free_port()
+        self.env = env
+        self.workers = workers
+        self.log = directory / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-8000:]
+
+    def start(self, **env: str) -> None:
+        """Return once /healthz answers (with any status); `env` overrides settings."""
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "k360.wsgi:application",
+                    f"--bind=127.0.0.1:{self.port}",
+                    f"--workers={self.workers}",
+                    "--timeout=60",
+                    "--access-logfile=-",
+                ],
+                cwd=ROOT,
+                env={**self.env, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process.poll() is None, self.output()
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answers, just not with 200
+            except OSError:
+                assert time.monotonic() < deadline, f"gunicorn startet nicht\n{self.output()}"
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def gunicorn_server(service_env, static_root, tmp_path) -> Iterator[Gunicorn]:
+    """gunicorn with two workers on the test database, Redis and SMTP server, not started:
+    call .start() (with setting overrides if needed)."""
+    server = Gunicorn({**service_env, "STATIC_ROOT": str(static_root)}, tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
