@@ -9,103 +9,9 @@ import random
 from datetime import timedelta
 
 from bench.common import bench_database, measure, print_table
+from k360.scale import Texts
 
 DOCUMENTS = 50_000
-VOCABULARY = [
-    "Planung",
-    "Planungen",
-    "Jugendhilfeplanung",
-    "Sozialplanung",
-    "Schulentwicklungsplanung",
-    "Präventionskette",
-    "Präventionsketten",
-    "Beteiligung",
-    "Kinder",
-    "Familien",
-    "Jugendliche",
-    "Kommune",
-    "Kommunen",
-    "Landkreis",
-    "Verwaltung",
-    "Politik",
-    "Netzwerk",
-    "Kooperation",
-    "Steuerung",
-    "Sozialraum",
-    "Sozialraumorientierung",
-    "Kindertagesstätte",
-    "Kita",
-    "Schule",
-    "Ganztag",
-    "Jugendamt",
-    "Gesundheitsamt",
-    "Familienzentrum",
-    "Armut",
-    "Kinderarmut",
-    "Teilhabe",
-    "Bildung",
-    "Übergang",
-    "Elternarbeit",
-    "Frühe",
-    "Hilfen",
-    "Datenbasis",
-    "Monitoring",
-    "Haushalt",
-    "Ressourcen",
-    "Fachkräfte",
-    "Qualifizierung",
-    "Ehrenamt",
-    "Vereine",
-    "Stadtteil",
-    "Quartier",
-    "Integration",
-    "Inklusion",
-    "Gesundheit",
-    "Bewegung",
-    "Ernährung",
-    "Wohnen",
-    "Mobilität",
-    "Digitalisierung",
-    "Dokumentation",
-    "Werkstatt",
-    "Barcamp",
-    "Austausch",
-    "Erfahrung",
-    "Praxis",
-    "Wissenschaft",
-    "Forschung",
-    "Evaluation",
-    "Wirkung",
-    "Ziele",
-    "Strategie",
-    "Leitbild",
-    "Haltung",
-    "Verantwortung",
-    "gemeinsam",
-    "integriert",
-    "ressortübergreifend",
-    "nachhaltig",
-]
-FILLER = [
-    "der",
-    "die",
-    "das",
-    "und",
-    "mit",
-    "für",
-    "von",
-    "zu",
-    "im",
-    "auf",
-    "ist",
-    "wird",
-    "werden",
-    "eine",
-    "einen",
-    "nicht",
-    "auch",
-    "mehr",
-]
 QUERIES = [
     "Planungen",
     "Jugendhilfe",
@@ -130,43 +36,6 @@ QUERIES = [
 ]
 
 
-def _filler(rng: random.Random, count: int) -> list[str]:
-    # Pseudo-words: a realistic long tail, so a topic word is in some documents, not in all.
-    # About 40,000 different words, as many as a real corpus of this size has.
-    syllables = [
-        "ka",
-        "ro",
-        "te",
-        "mi",
-        "sun",
-        "ber",
-        "lo",
-        "va",
-        "gen",
-        "dorf",
-        "hau",
-        "ni",
-        "sa",
-        "pel",
-        "tru",
-        "wo",
-        "ko",
-        "fa",
-        "lin",
-        "mer",
-    ]
-    return ["".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(count)]
-
-
-def _text(rng: random.Random, words: int, filler: list[str]) -> str:
-    # About one word in twelve is a topic word; the first topic words are the most frequent.
-    weights = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
-    return " ".join(
-        rng.choices(VOCABULARY, weights)[0] if rng.random() < 0.08 else rng.choice(filler)
-        for _ in range(words)
-    )
-
-
 def seed(count: int) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -174,8 +43,8 @@ def seed(count: int) -> None:
     from k360 import search
     from k360.models import SearchDocument
 
-    rng = random.Random(5)
-    filler = _filler(rng, 45_000)
+    texts = Texts(random.Random(5))
+    rng = texts.rng
     content_type = ContentType.objects.get_for_model(SearchDocument)
     kinds = ["comment"] * 6 + ["topic", "thesis", "statement", "post"]
     audiences = ["public"] * 7 + ["members"] * 3
@@ -187,9 +56,9 @@ def seed(count: int) -> None:
                 content_type=content_type,
                 object_id=n,
                 kind=rng.choice(kinds),
-                title=_text(rng, 6, filler).capitalize(),
-                lead=_text(rng, 20, filler) if n % 3 == 0 else "",
-                body=_text(rng, rng.randint(40, 300), filler),
+                title=texts.title(6),
+                lead=texts.words(20) if n % 3 == 0 else "",
+                body=texts.words(rng.randint(40, 300)),
                 url=f"/dokument/{n}/",
                 published_at=now - timedelta(minutes=n),
                 audience=rng.choice(audiences),
