@@ -109,7 +109,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering as an empty cache while Redis is away.
+            "BACKEND": "k360.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "k360",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -228,8 +229,14 @@ CELERY_TIMEZONE = TIME_ZONE
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_STALE_SECONDS = env.int("NEWSLETTER_STALE_SECONDS", default=300)
 NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=30000)
+# An email still queued this long (its task lost: broker down, worker killed) is queued again;
+# beat looks for such emails as often.
+OUTBOX_REQUEUE_SECONDS = env.float("OUTBOX_REQUEUE_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-emails": {"task": "k360.tasks.requeue_stale_emails", "schedule": 300.0},
+    "requeue-stale-emails": {
+        "task": "k360.tasks.requeue_stale_emails",
+        "schedule": OUTBOX_REQUEUE_SECONDS,
+    },
     "purge-sent-emails": {"task": "k360.tasks.purge_sent_emails", "schedule": 24 * 3600.0},
     "event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 3600.0},
     "newsletter-watchdog": {
