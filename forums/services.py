@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from k360.broker import enqueue
 from k360.mail import email_send
 from network.models import User
 from network.services import RateLimited
@@ -107,10 +108,18 @@ def comment_create(
         comment = comment_insert(
             target=target, author=author, source=source, stance=stance, parent=parent
         )
-        from .tasks import notify_comment
-
-        transaction.on_commit(lambda: notify_comment.delay(comment.pk))
+        transaction.on_commit(lambda: _notify_later(comment.pk))
     return comment
+
+
+def _notify_later(comment_id: int) -> None:
+    """Notify through a worker; with the broker away, write the emails to the outbox here: they
+    go out once it is back, and the comment's author does not see an error."""
+    from .tasks import notify_comment
+
+    if not enqueue(notify_comment, comment_id):
+        with transaction.atomic():
+            comment_notify(comment_id=comment_id)
 
 
 def comment_insert(

@@ -96,12 +96,14 @@ def email_send_rendered(
 
 def enqueue_outgoing_email(pk: int) -> None:
     """Hand the email to the broker; if that fails the periodic re-queue picks it up later."""
+    from .broker import enqueue
     from .tasks import send_outgoing_email
 
     try:
-        send_outgoing_email.delay(pk)
-    except Exception:
-        logger.warning("E-Mail %s bleibt in der Warteschlange: Broker nicht erreichbar", pk)
+        if not enqueue(send_outgoing_email, pk):
+            logger.warning("E-Mail %s bleibt in der Warteschlange: Broker nicht erreichbar", pk)
+    except Exception:  # sent eagerly (no broker) and failed: it stays queued all the same
+        logger.warning("E-Mail %s bleibt in der Warteschlange", pk, exc_info=True)
 
 
 def build_message(outgoing: OutgoingEmail, connection=None) -> EmailMultiAlternatives:

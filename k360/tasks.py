@@ -2,6 +2,7 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from .mail import enqueue_outgoing_email, outgoing_email_deliver
@@ -33,7 +34,7 @@ def send_outgoing_email(pk: int) -> bool:
 @shared_task
 def requeue_stale_emails() -> int:
     """Re-queue emails whose task was lost (broker down, worker killed)."""
-    cutoff = timezone.now() - timedelta(minutes=5)
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
     pks = list(
         OutgoingEmail.objects.queued()
         .filter(created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
