@@ -1,36 +1,11 @@
 """Security headers on every route of the URL configuration, as served over HTTPS."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
-# Parameters of the URL patterns, filled so that the routes resolve (they may 404: the headers
-# come with every answer all the same).
-SAMPLE = {"int": "1", "slug": "beispiel", "str": "beispiel", "path": "beispiel"}
+from tests.urlconf import routes, sample_url
 
-
-def routes(resolver=None, prefix: str = "") -> list[str]:
-    resolver = resolver or get_resolver()
-    found = []
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            found += routes(pattern, route)
-        elif isinstance(pattern, URLPattern):
-            found.append(route)
-    return found
-
-
-def concrete(route: str) -> str | None:
-    """A URL for a route; None for regex routes of third parties (allauth, admin) we skip."""
-    if route.startswith("^") or "(?P" in route:
-        return None
-    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
-    return "/" + url
-
-
-URLS = sorted({url for url in map(concrete, routes()) if url is not None})
+# Every route with sample parameters: the page may 404, the headers come with every answer.
+URLS = sorted({sample_url(route) for route in routes()})
 
 
 def test_the_route_list_covers_every_app():
