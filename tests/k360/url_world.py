@@ -14,7 +14,6 @@ The roles:
 from datetime import timedelta
 
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -127,7 +126,8 @@ def build() -> dict:
     Delivery.objects.create(newsletter=issue, email=reader.email, subscriber=reader)
     NewsletterTopic.objects.get_or_create(slug="praxis", defaults={"name": "Praxis"})
 
-    # What only the admin lists: one row each, so that every change page has an object.
+    # What only the admin lists: one row each, so that every change page has an object (the
+    # user sessions come with the logins of tests/k360/conftest.py).
     OutgoingEmail.objects.create(
         template="test",
         from_email="a@example.org",
@@ -136,9 +136,6 @@ def build() -> dict:
         body_text="T",
     )
     RecoveryCodes.activate(people["staff"])
-    UserSession.objects.create(
-        user=member, ip="127.0.0.1", session_key="beispiel-sitzung", user_agent="Test"
-    )
     OrganisationFactory(name="Stadtverwaltung Jena")
     Tag.objects.get_or_create(name="Jugendhilfe")
     Group.objects.get_or_create(name="Moderation")
