@@ -5,10 +5,12 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -399,3 +401,99 @@ def gunicorn_server(service_env, static_root, tmp_path) -> Iterator[Gunicorn]:
 def celery_worker(celery_workers) -> Worker:
     """One worker with the default settings."""
     return celery_workers.start()
+
+
+def _postgres_bin() -> Path:
+    """The newest PostgreSQL server binaries installed (Debian: /usr/lib/postgresql/<v>/bin)."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
+    )
+    assert versions, "PostgreSQL-Server nicht installiert (/usr/lib/postgresql/*/bin)"
+    return versions[-1].parent
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster on loopback, to stop and start under load without touching
+    the shared server. initdb refuses root: as root the cluster runs as the postgres user."""
+
+    def __init__(self, directory: Path):
+        self.bin = _postgres_bin()
+        self.port = free_port()
+        self.directory = directory
+        self.data = directory / "data"
+        self.log = directory / "postgres.log"
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> str:
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+        assert result.returncode == 0, f"{program}: {result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def init(self) -> None:
+        self._run(
+            "initdb",
+            "--pgdata",
+            str(self.data),
+            "--username=postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` ends sessions and checkpoints; `immediate` is a crash, recovered at start."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def running(self) -> bool:
+        command = [str(self.bin / "pg_ctl"), "-D", str(self.data), "status"]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return self._run(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-Atc",
+            sql,
+        )
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PostgresCluster]:
+    """A started PostgreSQL cluster of this test's own (empty but for the `postgres` database),
+    in a directory the postgres user owns; stopped and removed at the end."""
+    directory = Path(tempfile.mkdtemp(prefix="k360-postgres-"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    cluster = PostgresCluster(directory)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.running():
+            cluster.stop("immediate")
+        shutil.rmtree(directory, ignore_errors=True)
