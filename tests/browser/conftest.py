@@ -5,22 +5,19 @@ Every browser test uses two guards: `page` fails the test on any request to anot
 AA rules and fails on any violation; it also runs on the last page a test leaves open.
 """
 
-import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the live server
-# and of the test itself are synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tests.playwright_support import (
+    WCAG_TAGS,  # noqa: F401  (imported from here by browser tests)
+    OriginGuard,
+    assert_axe_clean,
+    axe_source,
+    chromium,
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -31,25 +28,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} fehlt: 'make test' installiert Debians Chromium.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -58,38 +38,19 @@ def page(browser: Browser, live_server, axe) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    origin = urlsplit(live_server.url)
-    foreign: list[str] = []
-    csp_violations: list[str] = []
-
-    def on_request(request) -> None:
-        url = urlsplit(request.url)
-        if url.scheme in {"data", "blob", "about"}:
-            return
-        if (url.scheme, url.netloc) != (origin.scheme, origin.netloc):
-            foreign.append(request.url)
-
-    def on_console(message) -> None:
-        if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
-
-    page.on("request", on_request)
-    page.on("console", on_console)
+    guard = OriginGuard(page, live_server.url)
     yield page
     try:
         if not page.is_closed() and page.url.startswith(live_server.url):
             axe(page)
     finally:
         context.close()
-    assert foreign == [], f"Anfragen an fremde Hosts: {foreign}"
-    assert csp_violations == [], f"CSP-Verstöße: {csp_violations}"
+    guard.check()
 
 
 @pytest.fixture(scope="session")
 def _axe_source() -> str:
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} fehlt: 'make test' installiert axe-core mit npm.")
-    return AXE_JS.read_text()
+    return axe_source()
 
 
 @pytest.fixture
@@ -97,17 +58,7 @@ def axe(_axe_source: str) -> Callable[[Page], None]:
     """Run axe-core on the page as it is now; any WCAG 2.1 A/AA violation fails the test."""
 
     def check(page: Page) -> None:
-        # evaluate() runs outside the page's CSP, so axe needs no inline script.
-        page.evaluate(_axe_source)
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
-        violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} – "
-            + "; ".join(node["target"][0] for node in v["nodes"][:5])
-            for v in result["violations"]
-        ]
-        assert violations == [], f"axe-Verstöße auf {page.url}:\n" + "\n".join(violations)
+        assert_axe_clean(page, _axe_source)
 
     return check
 
