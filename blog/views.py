@@ -1,11 +1,13 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from events.models import Report
 from forums.discussion import discussion_context
 from forums.markdown import render_markdown
+from k360.pagecache import anonymous_page_cache
 
 from .forms import PostFilterForm
 from .models import Category, Post
@@ -14,6 +16,7 @@ from .models import Category, Post
 PREVIEW_MAX_LENGTH = 200_000
 
 
+@method_decorator(anonymous_page_cache, name="dispatch")
 class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -52,6 +55,7 @@ def _post_page(request: HttpRequest, post: Post, *, preview: bool) -> HttpRespon
     return render(request, "blog/post_detail.html", context)
 
 
+@anonymous_page_cache
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Drafts and scheduled posts are not there for anybody here; editors use the preview.
     post = get_object_or_404(Post.objects.published().for_detail(), slug=slug)

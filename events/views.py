@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 
+from k360.pagecache import anonymous_page_cache
 from k360.spreadsheets import csv_download
 
 from . import services
@@ -67,6 +68,7 @@ def organiser_only(view: Callable) -> Callable:
     return wrapper
 
 
+@method_decorator(anonymous_page_cache, name="dispatch")
 class EventListView(ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
@@ -120,6 +122,7 @@ def _event_page(request: HttpRequest, event: Event, *, form=None, status: int = 
     return render(request, "events/event_detail.html", context, status=status)
 
 
+@anonymous_page_cache
 @with_event
 def event_detail(request: HttpRequest, event: Event) -> HttpResponse:
     return _event_page(request, event)

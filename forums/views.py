@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
+from k360.pagecache import anonymous_page_cache
 from network.services import RateLimited
 
 from . import services
@@ -82,6 +83,7 @@ class ThesisListView(ListView):
         return Thesis.objects.published().with_comment_counts()
 
 
+@anonymous_page_cache
 def thesis_detail(request: HttpRequest, slug: str) -> HttpResponse:
     thesis = get_object_or_404(Thesis.objects.prefetch_related("statements"), slug=slug)
     _visible_target(request, thesis)

@@ -6,16 +6,19 @@ from django.db import connection
 from django.db.utils import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from . import search
 from .forms import SearchForm
 from .home import home_blocks
+from .pagecache import anonymous_page_cache
 
 logger = logging.getLogger(__name__)
 
 
+@method_decorator(anonymous_page_cache, name="dispatch")
 class HomeView(TemplateView):
     template_name = "pages/home.html"
 
@@ -23,6 +26,7 @@ class HomeView(TemplateView):
         return super().get_context_data(blocks=home_blocks(self.request), **kwargs)
 
 
+@method_decorator(anonymous_page_cache, name="dispatch")
 class SearchView(TemplateView):
     template_name = "search/search.html"
 
