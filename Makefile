@@ -7,8 +7,11 @@ UV_VERSION := 0.13.9
 DEV_ENV := DEBUG=True DATABASE_URL=sqlite:///var/k360.sqlite3 REDIS_URL= EMAIL_URL=
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/k360
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# make bench: its own PostgreSQL database (created and filled once) and Redis database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/k360_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 
-.PHONY: run test install install-dev assets chromium check-services lint fmt lock bench clean
+.PHONY: run test install install-dev assets chromium wrk check-services lint fmt lock bench clean
 
 run: install assets
 	@mkdir -p var/mail var/media
@@ -53,6 +56,22 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+# The HTTP load test drives gunicorn with Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installiere wrk aus Debian für make bench …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    wrk >/dev/null; }
+
+# The scale network under load (gunicorn + wrk, bench/http.py), then every earlier benchmark,
+# then one table of all figures (bench/all.py).
+bench: install-dev assets chromium wrk check-services
+	$(BIN)/python manage.py compile_translations --settings=k360.settings_test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	  BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(BIN)/python -m bench.all
 
 check-services:
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py

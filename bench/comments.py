@@ -53,7 +53,7 @@ def seed_comments(thesis, authors, total: int) -> None:
             n += 1
 
 
-def main() -> None:
+def main() -> list[dict]:
     from django.test import Client
     from django.utils import timezone
 
@@ -86,6 +86,7 @@ def main() -> None:
                 result = measure(lambda client=client, path=path: client.get(path), runs=40)
                 rows.append({"Kommentare": total, "Ansicht": label, **result})
         print_table("These mit Diskussion: Serverzeit je Seite (ms) und Abfragen", rows)
+    return rows
 
 
 if __name__ == "__main__":

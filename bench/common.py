@@ -16,9 +16,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "k360.settings_test")
 import django
 
 django.setup()
-
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+# These benchmarks time the rendering of a page; the whole-page cache (k360.pagecache) would
+# answer the repeated requests instead. bench/http.py measures the stack with it.
+settings.K360_PAGE_CACHE = False
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from bench.common import bench_database, measure, print_table
 
 
-def main() -> None:
+def main() -> list[dict]:
     from django.test import Client
 
     from tests.factories import MunicipalityFactory, UserFactory, bulk_members
@@ -28,6 +28,7 @@ def main() -> None:
                 result = measure(lambda url=url: client.get(url))
                 rows.append({"Seite": label, "Mitglieder": total, **result})
         print_table("Netzwerk: Serverzeit je Seite (ms) und Abfragen", rows)
+    return rows
 
 
 if __name__ == "__main__":

@@ -226,11 +226,11 @@ def _rendered_message() -> bytes:
     return message.as_bytes(linesep="\r\n")  # as Django's SMTP backend sends it
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--pool", choices=["prefork", "solo"], default="prefork")
-    arguments = parser.parse_args()
+    arguments = parser.parse_args(argv)
     from django.conf import settings
 
     from k360.celery import app
@@ -269,35 +269,36 @@ def main() -> None:
     rate = count / worker["elapsed_s"]
     simple_rate = 2 * count / (before["elapsed_s"] + after["elapsed_s"])
     same_rate = count / same["elapsed_s"]
+    rows = [
+        {
+            "Weg": "Worker (newsletter_send bis versendet)",
+            "Nachrichten": worker["received"],
+            "Sekunden": worker["elapsed_s"],
+            "Nachrichten/s": rate,
+            "Verhältnis": f"{rate / simple_rate:.2f}",
+        },
+        *(
+            {
+                "Weg": f"smtplib-Schleife, einfache Nachricht ({when})",
+                "Nachrichten": loop["received"],
+                "Sekunden": loop["elapsed_s"],
+                "Nachrichten/s": count / loop["elapsed_s"],
+                "Verhältnis": f"{count / loop['elapsed_s'] / simple_rate:.2f}",
+            }
+            for when, loop in [("vorher", before), ("nachher", after)]
+        ),
+        {
+            "Weg": "smtplib-Schleife, dieselbe Newsletter-Mail",
+            "Nachrichten": same["received"],
+            "Sekunden": same["elapsed_s"],
+            "Nachrichten/s": same_rate,
+            "Verhältnis": f"{same_rate / simple_rate:.2f}",
+        },
+    ]
     print_table(
         f"Newsletter an {count:,} Abonnent:innen: Redis, ein Worker "
         f"({arguments.pool}, concurrency 1), aiosmtpd auf 127.0.0.1",
-        [
-            {
-                "Weg": "Worker (newsletter_send bis versendet)",
-                "Nachrichten": worker["received"],
-                "Sekunden": worker["elapsed_s"],
-                "Nachrichten/s": rate,
-                "Verhältnis": f"{rate / simple_rate:.2f}",
-            },
-            *(
-                {
-                    "Weg": f"smtplib-Schleife, einfache Nachricht ({when})",
-                    "Nachrichten": loop["received"],
-                    "Sekunden": loop["elapsed_s"],
-                    "Nachrichten/s": count / loop["elapsed_s"],
-                    "Verhältnis": f"{count / loop['elapsed_s'] / simple_rate:.2f}",
-                }
-                for when, loop in [("vorher", before), ("nachher", after)]
-            ),
-            {
-                "Weg": "smtplib-Schleife, dieselbe Newsletter-Mail",
-                "Nachrichten": same["received"],
-                "Sekunden": same["elapsed_s"],
-                "Nachrichten/s": same_rate,
-                "Verhältnis": f"{same_rate / simple_rate:.2f}",
-            },
-        ],
+        rows,
     )
     print_table(
         "Worker im Detail",
@@ -319,6 +320,7 @@ def main() -> None:
         ("jede Adresse genau einmal", worker["sent"] == worker["received"] == count),
     ]
     print("\n" + "\n".join(f"{'erfüllt' if ok else 'VERFEHLT'}: {label}" for label, ok in checks))
+    return rows
 
 
 if __name__ == "__main__":

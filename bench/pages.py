@@ -3,7 +3,7 @@
 from bench.common import bench_database, measure, print_table
 
 
-def main() -> None:
+def main() -> list[dict]:
     from django.core.management import call_command
     from django.test import Client
 
@@ -27,6 +27,7 @@ def main() -> None:
                     {"Seite": label, "wer": who, **measure(lambda c=client, u=url: c.get(u))}
                 )
         print_table("Seiten mit Demo-Inhalten: Serverzeit (ms) und Abfragen", rows)
+    return rows
 
 
 if __name__ == "__main__":

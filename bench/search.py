@@ -80,7 +80,7 @@ def explain(sql_params: tuple[str, tuple]) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def main() -> None:
+def main() -> list[dict]:
     from django.contrib.auth.models import AnonymousUser
     from django.core.paginator import Paginator
     from django.db import connection
@@ -126,6 +126,7 @@ def main() -> None:
             )
             print("\n".join(row[0] for row in cursor.fetchall()))
         print("\nDaraus die Volltextanfrage:", search._compound_query("Jugendhilfe"))
+    return rows
 
 
 def explain_search(query: str, user) -> str:

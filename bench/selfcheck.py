@@ -111,7 +111,7 @@ def _seed(rng: random.Random):
     return rounds[0], coordinator, len(answers)
 
 
-def main() -> None:
+def main() -> list[dict]:
     from django.test import Client
 
     # WeasyPrint and fontTools report every step at INFO: not what this table is about.
@@ -132,14 +132,16 @@ def main() -> None:
         pdf = f"/selbstcheck/runden/{round_.pk}/auswertung.pdf"
         assert client.get(page).status_code == 200
         assert client.get(pdf).status_code == 200
+        rows = [
+            {"Abruf": "Auswertung (Seite)", **measure(lambda: client.get(page))},
+            {"Abruf": "Auswertung (PDF)", **measure(lambda: client.get(pdf), runs=5)},
+        ]
         print_table(
             f"Selbstcheck-Auswertung einer Runde, {MUNICIPALITIES} Runden im Netzwerk "
             "(Ziel: Seite Median < 100 ms, PDF < 2000 ms)",
-            [
-                {"Abruf": "Auswertung (Seite)", **measure(lambda: client.get(page))},
-                {"Abruf": "Auswertung (PDF)", **measure(lambda: client.get(pdf), runs=5)},
-            ],
+            rows,
         )
+    return rows
 
 
 if __name__ == "__main__":

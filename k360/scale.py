@@ -620,13 +620,11 @@ class _Seeder:
         return events
 
     def post_comments(self, posts: list, members: list, total: int) -> None:
-        """The rest of the searchable documents: discussions under the posts, lively at the top."""
-        weights = [1 / (rank + 5) for rank in range(len(posts))]
-        share = sum(weights)
-        planned = [int(total * w / share) for w in weights]
-        planned[0] += total - sum(planned)
+        """The rest of the searchable documents: a discussion of some twenty under each post."""
+        each, rest = divmod(total, len(posts))
         written = 0
-        for post, count in zip(posts, planned, strict=True):
+        for n, post in enumerate(posts):
+            count = each + (1 if n < rest else 0)
             if count:
                 written += self.comments(
                     post, members, count, stances=False, start=post.published_at
