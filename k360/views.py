@@ -65,15 +65,22 @@ def _database_ok() -> bool:
         return False
 
 
+_broker_clients: dict = {}
+
+
 def _broker_state() -> str:
     if not settings.REDIS_URL:
         return "eager"
     import redis
 
-    try:
-        client = redis.Redis.from_url(
+    # One client per process: its pool keeps the connection open between checks (a load
+    # balancer asks every few seconds) and opens a new one after Redis was away.
+    client = _broker_clients.get(settings.REDIS_URL)
+    if client is None:
+        client = _broker_clients[settings.REDIS_URL] = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
         )
+    try:
         client.ping()
         return "ok"
     except redis.RedisError:
