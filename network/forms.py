@@ -180,7 +180,9 @@ class ApplicationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("E-Mail-Adresse"),
+        max_length=254,  # the column's length: a longer address is a form error, not a 500
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation = forms.CharField(
         label=_("Organisation"),

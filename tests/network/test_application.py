@@ -222,3 +222,11 @@ def test_invitation_of_a_rejected_application_is_invalid(client):
     )
     token = signing.dumps({"application": application.pk}, salt=INVITATION_SALT)
     assert client.get(f"/netzwerk/mitmachen/einladung/{token}/").status_code == 404
+
+
+def test_too_long_address_is_a_german_form_error_not_a_500(submit):
+    # Found by tests/k360/test_form_fuzz.py: the column holds 254 characters.
+    response = submit(email="a" * 250 + "@example.org")
+    assert response.status_code == 200
+    assert "höchstens 254 Zeichen" in response.content.decode()
+    assert not MembershipApplication.objects.exists()
