@@ -82,6 +82,7 @@ class VisitorRegistrationForm(NeedsForm):
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
+        max_length=254,  # the column's length: a longer address is a form error, not a 500
         help_text=_(
             "Wir schicken Ihnen einen Link; erst mit Ihrer Bestätigung gilt die Anmeldung."
         ),

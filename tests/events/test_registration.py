@@ -359,3 +359,12 @@ def test_my_data_lists_registrations(client, member):
     data = client.get("/profil/daten/").json()
     assert data["veranstaltungen"][0]["veranstaltung"] == "Netzwerktreffen Ost"
     assert data["veranstaltungen"][0]["ernaehrung"] == "vegan"
+
+
+def test_too_long_visitor_address_is_a_german_form_error_not_a_500(client):
+    # Found by tests/k360/test_form_fuzz.py: the column holds 254 characters.
+    event = EventFactory()
+    response = register(client, event, visitor_data(email="a" * 250 + "@example.org"))
+    assert response.status_code == 400
+    assert "höchstens 254 Zeichen" in response.content.decode()
+    assert not Registration.objects.exists()
