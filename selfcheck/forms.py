@@ -44,6 +44,7 @@ class RoundStartForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Kollegin oder des Kollegen"),
+        max_length=254,  # the column's length: a longer address is a form error, not a 500
         help_text=_("Die Einladung enthält einen persönlichen Link zu dieser Runde."),
     )
 

@@ -345,3 +345,14 @@ def test_stale_reminder_interval_allows_a_new_reminder(round_, mailoutbox):
     slow = join(round_, UserFactory(), "kita")
     Participant.objects.filter(pk=slow.pk).update(reminded_at=timezone.now() - timedelta(days=2))
     assert services.round_remind(round_=round_, by=coordinator_of(round_)) == 2
+
+
+def test_too_long_invite_address_is_a_german_form_error_not_a_500(client, round_):
+    # Found by tests/k360/test_form_fuzz.py: the column holds 254 characters.
+    client.force_login(coordinator_of(round_))
+    response = client.post(
+        f"/selbstcheck/runden/{round_.pk}/einladen/", {"email": "a" * 250 + "@example.org"}
+    )
+    assert response.status_code == 400
+    assert "höchstens 254 Zeichen" in response.content.decode()
+    assert round_.participants.count() == 1
