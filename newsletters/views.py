@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from forums.markdown import render_editorial_markdown
@@ -94,10 +94,10 @@ def _link_problem(request: HttpRequest, *, message: str, status: int, email: str
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link confirms on GET: it does nothing else, and a second visit (a mail
-    scanner's, then the person's) finds the subscription confirmed already."""
+    """The emailed link: GET asks (mail scanners follow links), the button's POST confirms.
+    A confirmed address sees the done page again; nothing changes on a second visit."""
     try:
         email = tokens.email_from_confirm_token(token)
     except signing.SignatureExpired:
@@ -120,6 +120,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             ),
             status=400,
         )
+    subscriber = Subscriber.objects.filter(email=normalise_email(email)).first()
+    if request.method == "GET" and subscriber and subscriber.status == Subscriber.Status.PENDING:
+        return render(request, "newsletters/confirm_ask.html", {"subscriber": subscriber})
     try:
         subscriber = services.subscription_confirm(email=email)
     except ValidationError as error:

@@ -85,7 +85,16 @@ def test_double_opt_in_keeps_the_consent_record(client, signup, mailoutbox, topi
     assert len(links) == 1
     assert path_of(links[0]).startswith("/newsletter/bestaetigen/")
 
+    # A mail scanner that follows the link only sees the question: nothing is confirmed.
     response = client.get(path_of(links[0]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ja, Newsletter erhalten" in html
+    assert 'method="post"' in html
+    subscriber.refresh_from_db()
+    assert subscriber.status == Status.PENDING
+
+    response = client.post(path_of(links[0]))
     assert response.status_code == 200
     assert "Sie sind angemeldet" in response.content.decode()
     subscriber.refresh_from_db()
@@ -95,9 +104,11 @@ def test_double_opt_in_keeps_the_consent_record(client, signup, mailoutbox, topi
     assert subscriber.consent_text == services.CONSENT_TEXT
     assert subscriber.signup_source == "http://testserver/newsletter/"
 
-    # A mail scanner followed the link first: the person's own click changes nothing.
+    # A second click (or visit) changes nothing and shows the done page again.
     first_confirmation = subscriber.confirmed_at
-    assert client.get(path_of(links[0])).status_code == 200
+    assert client.post(path_of(links[0])).status_code == 200
+    response = client.get(path_of(links[0]))
+    assert "Sie sind angemeldet" in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at == first_confirmation
 
@@ -138,7 +149,7 @@ def test_consent_is_required(signup):
 
 def test_a_link_is_valid_for_seven_days(client):
     Subscriber.objects.create(email="neu@example.org")
-    response = client.get(f"/newsletter/bestaetigen/{old_confirm_token('neu@example.org', 6)}/")
+    response = client.post(f"/newsletter/bestaetigen/{old_confirm_token('neu@example.org', 6)}/")
     assert response.status_code == 200
     assert Subscriber.objects.get().status == Status.CONFIRMED
 
@@ -186,7 +197,7 @@ def test_resend_answers_the_same_whether_or_not_the_address_waits(
         assert response.url == "/newsletter/danke/"
     [mail] = mailoutbox
     assert mail.to == ["wartet@example.org"]
-    client.get(path_of(URL.findall(mail.body)[0]))
+    client.post(path_of(URL.findall(mail.body)[0]))
     assert Subscriber.objects.get(email="wartet@example.org").status == Status.CONFIRMED
 
 
@@ -290,7 +301,7 @@ def test_manage_page_unsubscribes_and_subscribing_again_needs_confirmation(
     assert subscriber.status == Status.PENDING
     assert subscriber.confirmed_at is None
     [mail] = mailoutbox
-    client.get(path_of(URL.findall(mail.body)[0]))
+    client.post(path_of(URL.findall(mail.body)[0]))
     assert Subscriber.objects.get().status == Status.CONFIRMED
 
 
@@ -298,7 +309,7 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscription(client):
     Subscriber.objects.create(email="neu@example.org")
     link = tokens.confirm_url("neu@example.org")
     services.unsubscribe(email="neu@example.org")
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 410
     assert "keine offene Anmeldung" in response.content.decode()
     assert Subscriber.objects.get().status == Status.UNSUBSCRIBED

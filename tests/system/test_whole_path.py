@@ -198,6 +198,10 @@ def test_a_new_member_from_signup_to_the_newsletter(
         assert opt_in["To"] == "jana.neu@example.org"
         page.goto(link_in(opt_in, base, "/newsletter/bestaetigen/"))
         axe(page)
+        assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+        page.get_by_role("button", name="Ja, Newsletter erhalten").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sie sind angemeldet")
+        axe(page)
         assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
     finally:
         page.context.close()
