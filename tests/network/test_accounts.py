@@ -158,3 +158,13 @@ def test_email_change_sends_a_confirmation(
     assert response.status_code == 302
     assert mailoutbox[-1].to == ["neu@example.org"]
     assert "/konto/confirm-email/" in mailoutbox[-1].body
+
+
+def test_too_long_new_address_is_a_german_form_error_not_a_500(member_client, member):
+    # Found by tests/k360/test_form_fuzz.py: allauth's form leaves the length to the database.
+    response = member_client.post(
+        "/konto/email/", {"action_add": "", "email": "a" * 250 + "@example.org"}
+    )
+    assert response.status_code == 200
+    assert "Die E-Mail-Adresse ist zu lang (höchstens 254 Zeichen)." in response.content.decode()
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == [member.email]
