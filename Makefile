@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/k360_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 
-.PHONY: run test install install-dev assets chromium wrk check-services lint fmt lock bench clean
+.PHONY: run test install install-dev assets chromium wrk check-services lint fmt lock bench audit clean
 
 run: install assets
 	@mkdir -p var/mail var/media
@@ -72,6 +72,12 @@ bench: install-dev assets chromium wrk check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 	  BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
 	  $(BIN)/python -m bench.all
+
+# Known vulnerabilities in the locked dependencies (PyPI's advisory data, so it needs
+# pypi.org's JSON API; not part of make test, which must run offline from a package mirror).
+audit: install-dev
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r requirements.lock
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r requirements-dev.lock
 
 check-services:
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
