@@ -109,6 +109,16 @@ class ProfileForm(forms.ModelForm):
         self.fields["organisation"].empty_label = _("– keine –")
         self.fields["sector"].choices = [("", _("– bitte wählen –")), *Sector.choices]
 
+    def clean_topics(self):
+        topics = self.cleaned_data.get("topics") or []
+        limit = Tag._meta.get_field("name").max_length  # the slug has the same length
+        if any(len(topic) > limit or len(Tag().slugify(topic)) > limit for topic in topics):
+            raise forms.ValidationError(
+                _("Ein Thema darf höchstens %(max)d Zeichen lang sein.") % {"max": limit},
+                code="too_long",
+            )
+        return topics
+
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
         if avatar and hasattr(avatar, "content_type"):  # a new upload, not the stored file

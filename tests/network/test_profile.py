@@ -147,3 +147,12 @@ def test_replacing_the_avatar_deletes_the_old_file(member_client, member):
     member.refresh_from_db()
     assert member.avatar.name != old_name
     assert not storage.exists(old_name)
+
+
+@pytest.mark.parametrize("topic", ["K" * 101, "ﬀ" * 60])  # the ligature's slug is twice as long
+def test_too_long_topic_is_a_german_form_error_not_a_500(member_client, member, topic):
+    # Found by tests/k360/test_form_fuzz.py: a tag's name and slug hold 100 characters.
+    response = member_client.post("/profil/", profile_data(topics=f"Kita, {topic}"))
+    assert response.status_code == 200
+    assert "Ein Thema darf höchstens 100 Zeichen lang sein." in response.content.decode()
+    assert not member.topics.exists()
