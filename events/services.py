@@ -192,8 +192,11 @@ def registration_create(
 
 
 def registration_by_token(token: str) -> Registration:
+    # PostgreSQL refuses a NUL in a query: such a link is as unknown as any other.
     registration = (
-        Registration.objects.select_related("event").filter(token=token).first() if token else None
+        Registration.objects.select_related("event").filter(token=token).first()
+        if token and "\x00" not in token
+        else None
     )
     if registration is None:
         raise ValidationError(

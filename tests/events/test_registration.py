@@ -368,3 +368,10 @@ def test_too_long_visitor_address_is_a_german_form_error_not_a_500(client):
     assert response.status_code == 400
     assert "höchstens 254 Zeichen" in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_link_with_a_nul_byte_is_a_clear_404_not_a_500(client):
+    # Found by tests/k360/test_form_fuzz.py: PostgreSQL refuses a NUL in a query.
+    for url in ["/veranstaltungen/anmeldung/%00/bestaetigen/", "/veranstaltungen/anmeldung/a%00/"]:
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
