@@ -358,6 +358,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         Participant.objects.select_related("round__municipality", "round__questionnaire")
         .filter(token=token)
         .first()
+        if "\x00" not in token  # PostgreSQL refuses a NUL in a query: an unknown link
+        else None
     )
     if participant is None:
         return render(

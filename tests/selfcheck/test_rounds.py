@@ -356,3 +356,11 @@ def test_too_long_invite_address_is_a_german_form_error_not_a_500(client, round_
     assert response.status_code == 400
     assert "höchstens 254 Zeichen" in response.content.decode()
     assert round_.participants.count() == 1
+
+
+def test_invitation_link_with_a_nul_byte_is_a_clear_404_not_a_500(client, member):
+    # Found by tests/k360/test_form_fuzz.py: PostgreSQL refuses a NUL in a query.
+    client.force_login(member)
+    response = client.post("/selbstcheck/einladung/a%00b/", {"department": "sozialamt"})
+    assert response.status_code == 404
+    assert "Diese Einladung gibt es nicht (mehr)." in response.content.decode()
