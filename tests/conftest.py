@@ -12,6 +12,16 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one per run: Playwright's sync API allows one at a time,
+    so browser and system tests share it."""
+    from .playwright_support import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -16,7 +16,6 @@ from tests.playwright_support import (
     OriginGuard,
     assert_axe_clean,
     axe_source,
-    chromium,
 )
 
 
@@ -24,12 +23,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

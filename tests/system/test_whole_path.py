@@ -13,24 +13,18 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 from icalendar import Calendar
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from events.models import Registration
 from forums.models import Comment, Thesis
 from newsletters.models import Delivery, Newsletter, Subscriber, Topic
 from tests.factories import EventFactory, MunicipalityFactory, UserFactory
-from tests.playwright_support import OriginGuard, assert_axe_clean, axe_source, chromium
+from tests.playwright_support import OriginGuard, assert_axe_clean, axe_source
 
 # Mail goes through the outbox, the broker and a worker: seconds, not milliseconds.
 MAIL_TIMEOUT = 30
 # The signup form's password.
 NEW_PASSWORD = "ein-langes-Passwort-2026"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
