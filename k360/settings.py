@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "k360.middleware.StaffTwoFactorMiddleware",
+    "k360.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "k360.urls"

@@ -1113,7 +1113,9 @@ def check_answer(response, form: Form) -> None:
     if "text/html" not in response.get("Content-Type", "") or response.streaming:
         return
     html = response.content.decode()
-    if response.status_code >= 400 and html.lstrip().startswith("<!"):  # a page, no fragment
+    if response.status_code >= 400 and "HTTP_HX_REQUEST" not in response.wsgi_request.META:
+        # A whole German page, never an empty body (a 405 included); htmx gets fragments.
+        assert html.lstrip().startswith("<!"), f"{response.status_code} ohne Seite: {html[:80]!r}"
         assert 'lang="de"' in html, f"{response.status_code}-Seite nicht auf Deutsch"
     for bound in _forms_with_errors(response):
         if not any(f'name="{bound.add_prefix(name)}"' in html for name in bound.fields):

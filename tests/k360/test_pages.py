@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from tests.factories import EventFactory, UserFactory
 
 PAGES = [
     ("/", "Kommunale Planung weiterdenken"),
@@ -108,3 +108,14 @@ def test_post_without_csrf_token_is_refused_in_german():
     response = client.post("/konto/login/", {"login": "a@example.org", "password": "x"})
     assert response.status_code == 403
     assert "Formular abgelaufen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_get_to_a_post_only_address_explains_itself_in_german(client):
+    event = EventFactory()
+    response = client.get(f"/veranstaltungen/{event.slug}/anmelden/")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Aktion so nicht möglich" in html
+    assert "Formulare auf den Seiten" in html
