@@ -34,7 +34,10 @@ def bench_database() -> Iterator[None]:
         **settings_dict.get("TEST", {}),
         "NAME": f"test_{settings_dict['NAME']}_bench",
     }
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # create_test_db returns the new name: keep the old one to restore it, so that several
+    # benchmarks in one process (bench/all.py) each get a database of the same name.
+    old_name = settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield
     finally:
