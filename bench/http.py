@@ -112,6 +112,16 @@ print(json.dumps({
 }))
 """
 
+# A member's session (the first seeded member), for the pass that the page cache does not serve.
+_SESSION_SCRIPT = """
+from django.test import Client
+from network.models import User
+from k360 import scale
+client = Client()
+client.force_login(User.objects.filter(email__endswith="@" + scale.DOMAIN).order_by("pk").first())
+print(client.cookies["sessionid"].value)
+"""
+
 
 def prepare(env: dict[str, str]) -> dict:
     _create_database()
@@ -125,7 +135,9 @@ def prepare(env: dict[str, str]) -> dict:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # a cold cache: the warm-up fills it
-    return json.loads(_shell(env, _ROUTES_SCRIPT))
+    found = json.loads(_shell(env, _ROUTES_SCRIPT))
+    found["session"] = _shell(env, _SESSION_SCRIPT)
+    return found
 
 
 def _get(url: str) -> int:
@@ -170,8 +182,9 @@ def start_gunicorn(env: dict[str, str], log: Path) -> subprocess.Popen:
     raise RuntimeError(f"gunicorn antwortet nicht:\n{log.read_text()[-3000:]}")
 
 
-def wrk(url: str, seconds: int) -> dict:
-    """One wrk run; its figures, and the CPU seconds wrk itself used."""
+def wrk(url: str, seconds: int, session: str = "") -> dict:
+    """One wrk run (as the member of `session`, if given); its figures, and the CPU seconds
+    wrk itself used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [
@@ -182,6 +195,7 @@ def wrk(url: str, seconds: int) -> dict:
             "--timeout=5s",
             "--latency",
             f"--script={LUA}",
+            *(["--header", f"Cookie: sessionid={session}"] if session else []),
             url,
         ],
         check=True,
@@ -221,18 +235,31 @@ def verdict(goal: str, figures: dict) -> tuple[str, bool]:
 
 
 def measure_routes(found: dict) -> list[dict]:
+    """Every route as a visitor (what the goals are about: the page cache answers), then the
+    pages again as a logged-in member, rendered for every request (for information)."""
     base = f"http://127.0.0.1:{PORT}"
     measured = []
-    for label, path, goal in routes(found):
-        status = _get(base + path)
-        if status != 200:
-            raise RuntimeError(f"{path} antwortet mit {status}, nicht 200")
-        wrk(base + path, WARMUP_SECONDS)
-        measured.append((label, path, goal, wrk(base + path, SECONDS)))
+    passes = [("", ""), ("Mitglied: ", found["session"])]
+    for prefix, session in passes:
+        for label, path, goal in routes(found):
+            if session and path == "/healthz":
+                continue
+            status = _get(base + path)
+            if status != 200:
+                raise RuntimeError(f"{path} antwortet mit {status}, nicht 200")
+            wrk(base + path, WARMUP_SECONDS, session)
+            measured.append(
+                (
+                    prefix + label,
+                    path,
+                    goal if not session else "",
+                    wrk(base + path, SECONDS, session),
+                )
+            )
     healthz = next(figures for label, _p, _g, figures in measured if label == "healthz")
     rows = []
     for label, path, goal, figures in measured:
-        target, ok = verdict(goal, figures)
+        target, ok = verdict(goal, figures) if goal else ("– (ungecacht, Information)", None)
         if figures["socket_errors"] or figures["bad_status"]:
             ok = False
         rows.append(
@@ -247,7 +274,7 @@ def measure_routes(found: dict) -> list[dict]:
                 "Fehler": figures["socket_errors"] + figures["bad_status"],
                 "wrk-CPU": f"{100 * figures['wrk_cpu_s'] / figures['seconds']:.0f} %",
                 "Ziel": target,
-                "Ergebnis": "PASS" if ok else "FAIL",
+                "Ergebnis": "" if ok is None else "PASS" if ok else "FAIL",
             }
         )
     return rows
@@ -280,7 +307,7 @@ def main() -> list[dict]:
         "„wrk-CPU“ ist die Rechenzeit von wrk selbst, bezogen auf einen Kern.\n"
         "× healthz: p50 der Route geteilt durch p50 von /healthz im selben Lauf."
     )
-    failed = [row["Route"] for row in rows if row["Ergebnis"] != "PASS"]
+    failed = [row["Route"] for row in rows if row["Ergebnis"] == "FAIL"]
     print("Ziele: alle erfüllt." if not failed else f"Ziele verfehlt: {', '.join(failed)}.")
     return rows
 
