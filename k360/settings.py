@@ -159,6 +159,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
+# Confirming one's identity again (before changing the password or two-factor settings):
+# password or TOTP. Not by an emailed code: whoever reads the mailbox is not proof enough.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kommune 360°"
 # Every session of a member is listed, so deleting the account can end all of them.

@@ -951,6 +951,13 @@ NO_FORM = {
     "account_reset_password_from_key_done": Page(
         "an explanation", lambda w: "/konto/password/reset/key/done/"
     ),
+    # Reauthentication by emailed code is switched off (settings): 403 for everyone.
+    "account_request_reauthentication_code": Page(
+        "a switched-off form (403)", lambda w: "/konto/reauthenticate/code/"
+    ),
+    "account_confirm_reauthentication_code": Page(
+        "a switched-off form (403)", lambda w: "/konto/reauthenticate/code/confirm/"
+    ),
     "mfa_index": Page("the two-factor overview", lambda w: "/konto/2fa/", "member"),
     "mfa_view_recovery_codes": Page(
         "the recovery codes", lambda w: "/konto/2fa/recovery-codes/", "totp_user"

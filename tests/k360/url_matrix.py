@@ -62,6 +62,9 @@ ROWS = {
     "account_reset_password_from_key": PUBLIC,  # a wrong key: the page says so
     "account_reset_password_from_key_done": PUBLIC,
     "account_confirm_login_code": {**ALL(To("home")), "anonymous": LOGIN},
+    # Reauthentication by emailed code is off (settings): password or TOTP only.
+    "account_request_reauthentication_code": {**ALL(403), "anonymous": LOGIN},
+    "account_confirm_reauthentication_code": {**ALL(403), "anonymous": LOGIN},
     "mfa_index": MEMBERS,
     "mfa_authenticate": {**ALL(To("home")), "anonymous": LOGIN},
     "mfa_reauthenticate": {**REAUTHENTICATE, "staff": 200},  # staff has recovery codes
