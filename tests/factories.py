@@ -110,6 +110,21 @@ class PostFactory(factory.django.DjangoModelFactory):
             obj.authors.add(*extracted)
 
 
+class ThesisFactory(factory.django.DjangoModelFactory):
+    """A published thesis open for discussion: opened a week ago, closes in 30 days."""
+
+    class Meta:
+        model = "forums.Thesis"
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"These {n + 1}")
+    slug = factory.Sequence(lambda n: f"these-{n + 1}")
+    lead = "Kommunen prägen das Aufwachsen."
+    body = "Ein **Text** zur These."
+    opens_at = factory.LazyFunction(lambda: _days_ago(7))
+    closes_at = factory.LazyFunction(lambda: _days_ahead(30))
+
+
 def _days_ahead(days: float):
     from datetime import timedelta
 

@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from forums.models import Comment, Thesis
+from forums.models import Comment
 from forums.services import comment_insert
-from tests.factories import UserFactory
+from tests.factories import ThesisFactory, UserFactory
 from tests.forums.xss_corpus import PAYLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,14 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def thesis():
-    return Thesis.objects.create(
+    return ThesisFactory(
         number=2,
         title="Integrierte Planung ist der Weg",
         slug="integrierte-planung",
         lead="Abgestimmtes Handeln schafft Spielräume.",
         body="Viele Kommunen schöpfen das **Potenzial** noch nicht aus.",
-        opens_at=timezone.now() - timedelta(days=3),
-        closes_at=timezone.now() + timedelta(days=30),
     )
 
 

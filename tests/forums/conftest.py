@@ -6,19 +6,17 @@ from django.utils import timezone
 
 from forums.models import Forum, Thesis, Topic
 from forums.services import comment_insert
-from tests.factories import UserFactory
+from tests.factories import ThesisFactory, UserFactory
 
 
 @pytest.fixture
 def thesis(db):
-    return Thesis.objects.create(
+    return ThesisFactory(
         number=1,
         title="Kommunales Handeln entscheidet die Zukunftschancen junger Menschen",
         slug="these-1",
         lead="Kommunen prägen das Aufwachsen.",
         body="Ein **Text** zur These.",
-        opens_at=timezone.now() - timedelta(days=7),
-        closes_at=timezone.now() + timedelta(days=30),
     )
 
 

@@ -2,20 +2,17 @@
 
 import logging
 import time
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from kombu import pools
 
 from forums import services as forums_services
-from forums.models import Thesis
 from k360 import broker
 from k360.celery import app
 from k360.mail import email_send
 from k360.models import OutgoingEmail
 from k360.tasks import requeue_stale_emails, send_outgoing_email
-from tests.factories import UserFactory
+from tests.factories import ThesisFactory, UserFactory
 
 
 def _point_at(url: str) -> None:
@@ -71,14 +68,12 @@ def test_emails_written_while_the_broker_is_away_stay_queued_for_the_requeue(bro
 def test_a_comment_posted_while_the_broker_is_away_writes_its_notifications_to_the_outbox(
     broker_away,
 ):
-    thesis = Thesis.objects.create(
+    thesis = ThesisFactory(
         number=1,
         title="Kommunales Handeln entscheidet",
         slug="these-1",
         lead="Kommunen prägen das Aufwachsen.",
         body="Text.",
-        opens_at=timezone.now() - timedelta(days=7),
-        closes_at=timezone.now() + timedelta(days=30),
     )
     follower = UserFactory(email="folgt@example.org", notify_forums=True)
     forums_services.subscription_set(user=follower, target=thesis, subscribed=True)

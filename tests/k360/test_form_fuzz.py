@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 
 from blog.models import Category
 from events.models import Event, Registration, Session
-from forums.models import Flag, Forum, Stance, Thesis, Topic
+from forums.models import Flag, Forum, Stance, Topic
 from forums.services import comment_insert
 from network.models import Bundesland, MembershipApplication, Sector
 from network.services import invitation_token
@@ -61,6 +61,7 @@ from tests.factories import (
     OrganisationFactory,
     PostFactory,
     RegistrationFactory,
+    ThesisFactory,
     UserFactory,
 )
 from tests.selfcheck.builders import join, make_questionnaire, make_round
@@ -124,14 +125,12 @@ class World:
 
     @cached_property
     def thesis(self):
-        return Thesis.objects.create(
+        return ThesisFactory(
             number=1,
             title="Kommunales Handeln",
             slug="these-1",
             lead="Vorspann.",
             body="Text.",
-            opens_at=timezone.now() - timedelta(days=7),
-            closes_at=timezone.now() + timedelta(days=30),
         )
 
     @cached_property

@@ -11,8 +11,6 @@ The roles:
 - staff: is_staff and is_superuser.
 """
 
-from datetime import timedelta
-
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -38,6 +36,7 @@ from tests.factories import (
     OrganisationFactory,
     PostFactory,
     RegistrationFactory,
+    ThesisFactory,
     UserFactory,
 )
 from tests.selfcheck.builders import join, make_questionnaire, make_round
@@ -68,14 +67,12 @@ def build() -> dict:
     invitation = Participant.objects.create(round=round_, email="offen@example.org")
 
     # Forums: a thesis with the member's comment, a private forum with a topic.
-    thesis = Thesis.objects.create(
+    thesis = ThesisFactory(
         number=1,
         title="Kommunales Handeln entscheidet",
         slug="these-1",
         lead="Vorspann.",
         body="Text.",
-        opens_at=timezone.now() - timedelta(days=7),
-        closes_at=timezone.now() + timedelta(days=30),
     )
     comment = comment_insert(
         target=thesis, author=member, source="Ein Beitrag.", stance="zustimmung"

@@ -13,17 +13,15 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import timezone
 
 from forums.models import Thesis
 from forums.services import subscription_set
 from k360.models import OutgoingEmail
-from tests.factories import PASSWORD, EventFactory, PostFactory, UserFactory
+from tests.factories import PASSWORD, EventFactory, PostFactory, ThesisFactory, UserFactory
 
 from .conftest import ROOT
 
@@ -100,18 +98,11 @@ def check_outage_answer(answer: Answer) -> None:
 
 
 SEED = """
-from datetime import timedelta
-from django.utils import timezone
-from forums.models import Thesis
 from forums.services import comment_insert
-from tests.factories import EventFactory, PostFactory, UserFactory
+from tests.factories import EventFactory, PostFactory, ThesisFactory, UserFactory
 
 member = UserFactory(name="Paula Planerin")
-thesis = Thesis.objects.create(
-    number=1, title="Kommunales Handeln entscheidet", slug="these-1", lead="Kommunen prägen.",
-    body="Ein **Text**.", opens_at=timezone.now() - timedelta(days=7),
-    closes_at=timezone.now() + timedelta(days=30),
-)
+thesis = ThesisFactory(number=1, title="Kommunales Handeln entscheidet", slug="these-1")
 for n in range(5):
     comment_insert(target=thesis, author=member, source=f"Beitrag {n}", stance="ergaenzung")
 EventFactory(slug="werkstatt")
@@ -249,15 +240,7 @@ def test_with_redis_stopped_the_site_works_and_no_email_is_lost(
     smtp_server, private_redis, celery_workers, gunicorn_server
 ):
     inbox, _port = smtp_server
-    thesis = Thesis.objects.create(
-        number=1,
-        title="Kommunales Handeln entscheidet",
-        slug="these-1",
-        lead="Kommunen prägen das Aufwachsen.",
-        body="Ein **Text**.",
-        opens_at=timezone.now() - timedelta(days=7),
-        closes_at=timezone.now() + timedelta(days=30),
-    )
+    thesis = ThesisFactory(number=1, title="Kommunales Handeln entscheidet", slug="these-1")
     event = EventFactory(slug="werkstatt")
     PostFactory(slug="neuigkeit")
     follower = UserFactory(email="folgt@example.org", notify_forums=True)

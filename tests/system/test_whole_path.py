@@ -16,9 +16,9 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from events.models import Registration
-from forums.models import Comment, Thesis
+from forums.models import Comment
 from newsletters.models import Delivery, Newsletter, Subscriber, Topic
-from tests.factories import EventFactory, MunicipalityFactory, UserFactory
+from tests.factories import EventFactory, MunicipalityFactory, ThesisFactory, UserFactory
 from tests.playwright_support import OriginGuard, assert_axe_clean, axe_source
 
 # Mail goes through the outbox, the broker and a worker: seconds, not milliseconds.
@@ -56,14 +56,12 @@ def test_a_new_member_from_signup_to_the_newsletter(
 ):
     inbox, _port = smtp_server
     MunicipalityFactory(name="Hansestadt Beispielhafen", slug="beispielhafen")
-    thesis = Thesis.objects.create(
+    thesis = ThesisFactory(
         number=1,
         title="Prävention beginnt vor der Geburt",
         slug="praevention-vor-der-geburt",
         lead="Frühe Hilfen verbinden Gesundheit und Jugendhilfe.",
         body="Die **Präventionskette** beginnt in der Schwangerschaft.",
-        opens_at=timezone.now() - timedelta(days=2),
-        closes_at=timezone.now() + timedelta(days=30),
     )
     event = EventFactory(
         title="Werkstattgespräch Übergänge",
