@@ -183,6 +183,19 @@ def private_redis(tmp_path) -> Iterator[RedisServer]:
         server.stop()
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM and 20 s to finish, then SIGKILL to the whole group: children (pool processes,
+    an embedded beat, gunicorn's workers) that outlived their parent."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
 @dataclass
 class Worker:
     name: str
@@ -251,15 +264,7 @@ class Workers:
 
     def stop_all(self) -> None:
         for worker in self.started:
-            if worker.process.poll() is None:
-                worker.process.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    worker.process.wait(timeout=20)
-            # Pool children or an embedded beat that outlived their parent.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(worker.process.pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(timeout=10)
+            stop_process_group(worker.process)
 
 
 @pytest.fixture
@@ -374,16 +379,8 @@ class Gunicorn:
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            stop_process_group(self.process)
 
 
 @pytest.fixture
