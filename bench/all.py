@@ -4,6 +4,7 @@ Each benchmark prints its own tables as it goes (as when run alone, `python -m b
 the combined table at the end puts the figures of all of them side by side.
 """
 
+import importlib
 import sys
 import time
 import traceback
@@ -61,8 +62,7 @@ def main() -> int:
     for module, label in EARLIER:
         print(f"\n=== bench.{module} ===", flush=True)
         try:
-            benchmark = __import__(f"bench.{module}", fromlist=["main"])
-            rows = benchmark.main([]) if module == "newsletter" else benchmark.main()
+            rows = importlib.import_module(f"bench.{module}").main()
         except Exception:  # one broken benchmark must not hide the others' figures
             traceback.print_exc()
             failed.append(module)

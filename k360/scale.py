@@ -397,8 +397,6 @@ class _Seeder:
 
     def members(self, municipalities: list) -> list:
         from allauth.account.models import EmailAddress
-        from django.contrib.contenttypes.models import ContentType
-        from taggit.models import Tag, TaggedItem
 
         from network.models import Sector, User
 
@@ -425,18 +423,25 @@ class _Seeder:
             (EmailAddress(user=m, email=m.email, verified=True, primary=True) for m in members),
             batch_size=2000,
         )
+        self.tag(User, members, fewest=0)
+        self.step("Mitglieder", len(members))
+        return members
+
+    def tag(self, model, objects: list, *, fewest: int) -> None:
+        """Between `fewest` and three of the topics on each object (taggit's generic rows)."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import Tag, TaggedItem
+
         tags = [Tag.objects.get_or_create(name=name)[0] for name in _TOPICS]
-        user_type = ContentType.objects.get_for_model(User)
+        content_type = ContentType.objects.get_for_model(model)
         TaggedItem.objects.bulk_create(
             (
-                TaggedItem(tag=tag, content_type=user_type, object_id=m.pk)
-                for m in members
-                for tag in rng.sample(tags, rng.randint(0, 3))
+                TaggedItem(tag=tag, content_type=content_type, object_id=obj.pk)
+                for obj in objects
+                for tag in self.rng.sample(tags, self.rng.randint(fewest, 3))
             ),
             batch_size=5000,
         )
-        self.step("Mitglieder", len(members))
-        return members
 
     def comments(self, target, members: list, total: int, *, stances: bool, start) -> int:
         """Threads of five as in a lively discussion: a root, a chain of three, a sibling."""
@@ -521,8 +526,6 @@ class _Seeder:
         return theses
 
     def posts(self, members: list) -> list:
-        from django.contrib.contenttypes.models import ContentType
-        from taggit.models import Tag, TaggedItem
 
         from blog.models import Category, Post
         from forums.markdown import render_markdown
@@ -555,16 +558,7 @@ class _Seeder:
             ),
             batch_size=2000,
         )
-        tags = [Tag.objects.get_or_create(name=name)[0] for name in _TOPICS]
-        post_type = ContentType.objects.get_for_model(Post)
-        TaggedItem.objects.bulk_create(
-            (
-                TaggedItem(tag=tag, content_type=post_type, object_id=p.pk)
-                for p in posts
-                for tag in rng.sample(tags, rng.randint(1, 3))
-            ),
-            batch_size=5000,
-        )
+        self.tag(Post, posts, fewest=1)
         self.step("Beiträge", len(posts))
         return posts
 
