@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forums.markdown import render_editorial_markdown
+from k360.broker import enqueue
 
 from .models import Delivery, Newsletter, Subscriber, normalise_email
 from .tokens import one_click_url, unsubscribe_token, unsubscribe_url
@@ -276,11 +277,13 @@ def dispatch(newsletter_id: int) -> int:
     batches = math.ceil(queued / BATCH_SIZE)
     try:
         for _batch in range(batches):
-            send_newsletter_batch.delay(newsletter_id)
-    except Exception:
-        logger.warning(
-            "Newsletter %s: Broker nicht erreichbar, der Wächter übernimmt.", newsletter_id
-        )
+            if not enqueue(send_newsletter_batch, newsletter_id):
+                logger.warning(
+                    "Newsletter %s: Broker nicht erreichbar, der Wächter übernimmt.", newsletter_id
+                )
+                break
+    except Exception:  # run eagerly (no broker) and failed: the watchdog takes over all the same
+        logger.warning("Newsletter %s: Versand unterbrochen, der Wächter übernimmt.", newsletter_id)
     return batches
 
 
